@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The opcode table and dispatch.  Every check that is the same for all
+ * commands (lengths, op_mod, HCA state, caller) happens here, from the
+ * table, before a handler sees the command.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cxfw-commands.h"
+
+#define BIT(n) (1u << (n))
+
+/* Input/output layout sizes (mlx5_ifc.h *_in / *_out). */
+#define HDR 16
+
+static const CxfwCommandDesc commands[] = {
+    { CXFW_OP_QUERY_HCA_CAP, "QUERY_HCA_CAP", cxfw_cmd_query_hca_cap,
+      HDR, 0, HDR + CXFW_CAP_SIZE, 0, CXFW_OP_MOD_ANY,
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
+      "capabilities: op_mod = type << 1 | current" },
+    { CXFW_OP_QUERY_ADAPTER, "QUERY_ADAPTER", cxfw_cmd_query_adapter,
+      HDR, 0, 0x110, 0, BIT(0),
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
+      "vendor ids and PSID" },
+    { CXFW_OP_INIT_HCA, "INIT_HCA", cxfw_cmd_init_hca,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_ENABLED, true, CXFW_POLICY_KERNEL,
+      "start the HCA once boot and init pages are given" },
+    { CXFW_OP_TEARDOWN_HCA, "TEARDOWN_HCA", cxfw_cmd_teardown_hca,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_KERNEL,
+      "stop the HCA, freeing its objects (graceful profile only)" },
+    { CXFW_OP_ENABLE_HCA, "ENABLE_HCA", cxfw_cmd_enable_hca,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_DISABLED, false, CXFW_POLICY_KERNEL,
+      "enable the function (idempotent)" },
+    { CXFW_OP_DISABLE_HCA, "DISABLE_HCA", cxfw_cmd_disable_hca,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_KERNEL,
+      "disable the function, freeing everything" },
+    { CXFW_OP_QUERY_PAGES, "QUERY_PAGES", cxfw_cmd_query_pages,
+      HDR, 0, HDR, 0, BIT(CXFW_PAGES_BOOT) | BIT(CXFW_PAGES_INIT) |
+      BIT(CXFW_PAGES_REGULAR),
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
+      "pages the firmware still needs (boot/init/regular)" },
+    { CXFW_OP_MANAGE_PAGES, "MANAGE_PAGES", cxfw_cmd_manage_pages,
+      HDR, 0, HDR, 0, BIT(CXFW_PAGES_ALLOC_FAIL) | BIT(CXFW_PAGES_GIVE) |
+      BIT(CXFW_PAGES_TAKE),
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_KERNEL,
+      "give pages to or take pages from the firmware" },
+    { CXFW_OP_SET_HCA_CAP, "SET_HCA_CAP", cxfw_cmd_set_hca_cap,
+      HDR + CXFW_CAP_SIZE, 0, HDR, 0, CXFW_OP_MOD_ANY,
+      CXFW_HCA_ENABLED, true, CXFW_POLICY_KERNEL,
+      "set current capabilities within the maximum" },
+    { CXFW_OP_QUERY_ISSI, "QUERY_ISSI", cxfw_cmd_query_issi,
+      HDR, 0, 0x70, 0, BIT(0),
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
+      "current and supported interface revisions" },
+    { CXFW_OP_SET_ISSI, "SET_ISSI", cxfw_cmd_set_issi,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_KERNEL,
+      "select an interface revision" },
+    { CXFW_OP_CREATE_EQ, "CREATE_EQ", cxfw_cmd_create_eq,
+      0x110, 0, HDR, 0, BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "create an event queue in host memory" },
+    { CXFW_OP_DESTROY_EQ, "DESTROY_EQ", cxfw_cmd_destroy_eq,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "destroy an event queue" },
+    { CXFW_OP_QUERY_EQ, "QUERY_EQ", cxfw_cmd_query_eq,
+      HDR, 0, 0x110, 0, BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_QUERY,
+      "event queue context and counters" },
+    { CXFW_OP_ALLOC_UAR, "ALLOC_UAR", cxfw_cmd_alloc_uar,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "allocate a UAR page (index >= 16)" },
+    { CXFW_OP_DEALLOC_UAR, "DEALLOC_UAR", cxfw_cmd_dealloc_uar,
+      HDR, 0, HDR, 0, BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "free a UAR page no EQ uses" },
+    { CXFW_OP_ACCESS_REG, "ACCESS_REG", cxfw_cmd_access_reg,
+      HDR, 0, HDR, 0, BIT(CXFW_REG_OP_WRITE) | BIT(CXFW_REG_OP_READ),
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_KERNEL,
+      "read (op_mod 1) or write (op_mod 0) a register" },
+    { CXFW_OP_NOP, "NOP", cxfw_cmd_nop,
+      HDR, 0, HDR, 0, CXFW_OP_MOD_ANY,
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
+      "no operation" },
+};
+
+static const CxfwCommandDesc *sorted[G_N_ELEMENTS(commands)];
+
+static int desc_cmp(const void *a, const void *b)
+{
+    const CxfwCommandDesc *const *x = a, *const *y = b;
+
+    return (int)(*x)->opcode - (int)(*y)->opcode;
+}
+
+static void sort_once(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++) {
+            sorted[i] = &commands[i];
+        }
+        qsort(sorted, G_N_ELEMENTS(sorted), sizeof(sorted[0]), desc_cmp);
+        g_once_init_leave(&done, 1);
+    }
+}
+
+const CxfwCommandDesc *cxfw_command_find(uint16_t opcode)
+{
+    unsigned lo = 0, hi = G_N_ELEMENTS(sorted);
+
+    sort_once();
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+
+        if (sorted[mid]->opcode == opcode) {
+            return sorted[mid];
+        }
+        if (sorted[mid]->opcode < opcode) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+const CxfwCommandDesc *const *cxfw_commands(unsigned *count)
+{
+    sort_once();
+    *count = G_N_ELEMENTS(sorted);
+    return sorted;
+}
+
+const char *cxfw_opcode_name(uint16_t opcode)
+{
+    const CxfwCommandDesc *d = cxfw_command_find(opcode);
+
+    return d ? d->name : NULL;
+}
+
+/* The checks every command shares, in the order a device applies them. */
+static uint8_t check_command(Cxfw *fw, const CxfwCommandDesc *d,
+                             CxfwCmd *cmd)
+{
+    if (cmd->inlen < d->min_inlen) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_INP_LEN,
+                         CXFW_SYND_INLEN_TOO_SHORT);
+    }
+    if (d->max_inlen && cmd->inlen > d->max_inlen) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_INP_LEN,
+                         CXFW_SYND_INLEN_TOO_LONG);
+    }
+    if (cmd->outlen < d->min_outlen) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_OUTP_LEN,
+                         CXFW_SYND_OUTLEN_TOO_SHORT);
+    }
+    if (d->max_outlen && cmd->outlen > d->max_outlen) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_OUTP_LEN,
+                         CXFW_SYND_OUTLEN_TOO_LONG);
+    }
+    if (d->op_mods != CXFW_OP_MOD_ANY &&
+        (cmd->op_mod >= 32 || !(d->op_mods & BIT(cmd->op_mod)))) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM, CXFW_SYND_BAD_OP_MOD);
+    }
+    if (fw->hca_state < d->min_state) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_SYS_STATE,
+                         d->min_state == CXFW_HCA_ENABLED ?
+                         CXFW_SYND_HCA_NOT_ENABLED :
+                         CXFW_SYND_HCA_NOT_INITIALIZED);
+    }
+    if (d->before_init_only && fw->hca_state >= CXFW_HCA_INITIALIZED) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_SYS_STATE,
+                         CXFW_SYND_HCA_ALREADY_INITIALIZED);
+    }
+    /* No user contexts exist yet: only the function's driver (uid 0). */
+    if (cmd->uid != 0) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM, CXFW_SYND_UID_UNKNOWN);
+    }
+    return CXFW_STATUS_OK;
+}
+
+static void count_unsupported(Cxfw *fw, uint16_t opcode)
+{
+    gpointer key = GUINT_TO_POINTER(opcode);
+    gsize n = GPOINTER_TO_SIZE(g_hash_table_lookup(fw->unsupported, key));
+
+    fw->stats.unsupported++;
+    g_hash_table_insert(fw->unsupported, key, GSIZE_TO_POINTER(n + 1));
+}
+
+uint8_t cxfw_dispatch(Cxfw *fw, CxfwCmd *cmd)
+{
+    uint8_t header[HDR] = { 0 };
+    const CxfwCommandDesc *d;
+    uint8_t status;
+
+    /* the header may be cut short by a small inlen: missing bytes read 0 */
+    memcpy(header, cmd->in, MIN(cmd->inlen, HDR));
+    cmd->opcode = cxfw_get(header, CXFW_FLD(create_eq_in, opcode));
+    cmd->uid = cxfw_get(header, CXFW_FLD(create_eq_in, uid));
+    cmd->op_mod = cxfw_get(header, CXFW_FLD(create_eq_in, op_mod));
+    cmd->syndrome = 0;
+
+    d = cxfw_command_find(cmd->opcode);
+    if (!d) {
+        count_unsupported(fw, cmd->opcode);
+        status = cxfw_fail(cmd, CXFW_STATUS_BAD_OP, CXFW_SYND_BAD_OPCODE);
+    } else {
+        status = check_command(fw, d, cmd);
+        if (status == CXFW_STATUS_OK) {
+            status = d->handler(fw, cmd);
+        }
+    }
+    if (status != CXFW_STATUS_OK) {
+        /* a failed command returns only its header */
+        memset(cmd->out, 0, MAX(cmd->outlen, HDR));
+        fw->stats.command_errors++;
+    }
+    fw->stats.commands++;
+    cxfw_set(cmd->out, CXFW_FLD(query_pages_out, status), status);
+    cxfw_set(cmd->out, CXFW_FLD(query_pages_out, syndrome), cmd->syndrome);
+    return status;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The opcode table: one row per implemented command. */
+#ifndef CXFW_COMMANDS_H
+#define CXFW_COMMANDS_H
+
+#include "cxfw-internal.h"
+
+/* Who may issue a command; the policy check reads it. */
+typedef enum CxfwPolicyClass {
+    CXFW_POLICY_KERNEL,         /* the function's driver only (uid 0) */
+    CXFW_POLICY_QUERY,          /* read-only query */
+    CXFW_POLICY_RESOURCE,       /* creates or destroys a uid's object */
+} CxfwPolicyClass;
+
+#define CXFW_OP_MOD_ANY UINT32_MAX
+
+typedef struct CxfwCommandDesc {
+    uint16_t opcode;
+    const char *name;
+    CxfwHandler handler;
+    uint32_t min_inlen;         /* the input layout's size */
+    uint32_t max_inlen;         /* 0: up to the transport limit */
+    uint32_t min_outlen;        /* the output layout's size */
+    uint32_t max_outlen;        /* 0: up to the transport limit */
+    uint32_t op_mods;           /* bit n: op_mod n accepted */
+    uint8_t min_state;          /* CxfwHcaState */
+    bool before_init_only;      /* refused once INIT_HCA ran */
+    CxfwPolicyClass policy;
+    const char *summary;        /* one line for docs and tools */
+} CxfwCommandDesc;
+
+const CxfwCommandDesc *cxfw_command_find(uint16_t opcode);
+/* The whole table, sorted by opcode, for audits and docs. */
+const CxfwCommandDesc *const *cxfw_commands(unsigned *count);
+
+#endif

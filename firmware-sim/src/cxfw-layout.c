@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The PRM field table, generated from cxfw-fields.def. */
+#include "cxfw-layout.h"
+
+const CxfwFieldInfo cxfw_field_table[] = {
+#define CXFW_FIELD(layout, field, path, off, width) \
+    { #layout, #field, path, off, width },
+#include "cxfw-fields.def"
+#undef CXFW_FIELD
+};
+
+const unsigned cxfw_field_count =
+    sizeof(cxfw_field_table) / sizeof(cxfw_field_table[0]);

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * PRM constants the firmware, its host and its tests share: opcodes,
+ * command statuses, delivery statuses, event types and syndromes.
+ * Field layouts are in cxfw-layout.h.
+ */
+#ifndef CXFW_PRM_H
+#define CXFW_PRM_H
+
+enum CxfwOpcode {
+    CXFW_OP_QUERY_HCA_CAP         = 0x100,
+    CXFW_OP_QUERY_ADAPTER         = 0x101,
+    CXFW_OP_INIT_HCA              = 0x102,
+    CXFW_OP_TEARDOWN_HCA          = 0x103,
+    CXFW_OP_ENABLE_HCA            = 0x104,
+    CXFW_OP_DISABLE_HCA           = 0x105,
+    CXFW_OP_QUERY_PAGES           = 0x107,
+    CXFW_OP_MANAGE_PAGES          = 0x108,
+    CXFW_OP_SET_HCA_CAP           = 0x109,
+    CXFW_OP_QUERY_ISSI            = 0x10a,
+    CXFW_OP_SET_ISSI              = 0x10b,
+    CXFW_OP_CREATE_EQ             = 0x301,
+    CXFW_OP_DESTROY_EQ            = 0x302,
+    CXFW_OP_QUERY_EQ              = 0x303,
+    CXFW_OP_ALLOC_UAR             = 0x802,
+    CXFW_OP_DEALLOC_UAR           = 0x803,
+    CXFW_OP_ACCESS_REG            = 0x805,
+    CXFW_OP_NOP                   = 0x80d,
+};
+
+/* Command status (output byte 0). */
+enum CxfwStatus {
+    CXFW_STATUS_OK                = 0x00,
+    CXFW_STATUS_INT_ERR           = 0x01,
+    CXFW_STATUS_BAD_OP            = 0x02,
+    CXFW_STATUS_BAD_PARAM         = 0x03,
+    CXFW_STATUS_BAD_SYS_STATE     = 0x04,
+    CXFW_STATUS_BAD_RES           = 0x05,
+    CXFW_STATUS_RES_BUSY          = 0x06,
+    CXFW_STATUS_NOT_READY         = 0x07,
+    CXFW_STATUS_LIM               = 0x08,
+    CXFW_STATUS_BAD_RES_STATE     = 0x09,
+    CXFW_STATUS_IX                = 0x0a,
+    CXFW_STATUS_NO_RES            = 0x0f,
+    CXFW_STATUS_BAD_INP_LEN       = 0x50,
+    CXFW_STATUS_BAD_OUTP_LEN      = 0x51,
+};
+
+/* Delivery status (queue entry status_own >> 1). */
+enum CxfwDelivery {
+    CXFW_DELIV_OK                 = 0x00,
+    CXFW_DELIV_SIGNATURE          = 0x01,
+    CXFW_DELIV_TOKEN              = 0x02,
+    CXFW_DELIV_BAD_BLOCK_NUMBER   = 0x03,
+    CXFW_DELIV_OUT_PTR_ALIGN      = 0x04,
+    CXFW_DELIV_IN_PTR_ALIGN       = 0x05,
+    CXFW_DELIV_FW_ERROR           = 0x06,
+    CXFW_DELIV_IN_LENGTH          = 0x07,
+    CXFW_DELIV_OUT_LENGTH         = 0x08,
+    CXFW_DELIV_RES_FIELD          = 0x09,
+    CXFW_DELIV_BAD_DESCRIPTOR     = 0x10,
+};
+
+/* HCA state machine. */
+enum CxfwHcaState {
+    CXFW_HCA_DISABLED = 0,      /* after reset: only ENABLE_HCA */
+    CXFW_HCA_ENABLED,           /* ENABLE_HCA done: set-up commands */
+    CXFW_HCA_INITIALIZED,       /* INIT_HCA done: resources */
+};
+
+enum CxfwEventType {
+    CXFW_EVENT_CMD                = 0x0a,
+    CXFW_EVENT_PAGE_REQUEST       = 0x0b,
+};
+
+/* Register ids (ACCESS_REG register_id). */
+enum CxfwRegId {
+    CXFW_REG_HOST_ENDIANNESS      = 0x7004,
+};
+
+/* ACCESS_REG op_mod */
+enum {
+    CXFW_REG_OP_WRITE = 0,
+    CXFW_REG_OP_READ  = 1,
+};
+
+/* MANAGE_PAGES op_mod and QUERY_PAGES op_mod */
+enum {
+    CXFW_PAGES_ALLOC_FAIL = 0,
+    CXFW_PAGES_GIVE       = 1,
+    CXFW_PAGES_TAKE       = 2,
+};
+enum {
+    CXFW_PAGES_BOOT       = 1,
+    CXFW_PAGES_INIT       = 2,
+    CXFW_PAGES_REGULAR    = 3,
+};
+
+/* Command transport constants (queue entry and mailbox). */
+#define CXFW_CMD_ENTRY_SIZE         64
+#define CXFW_CMD_LOG_SIZE           5       /* 32 slots */
+#define CXFW_CMD_LOG_STRIDE         6       /* 64-byte entries */
+#define CXFW_CMD_TRANSPORT_PCIE     7       /* queue entry type */
+#define CXFW_CMD_INLINE_LEN         16
+#define CXFW_MAILBOX_SIZE           0x240
+#define CXFW_MAILBOX_DATA_LEN       512
+#define CXFW_MAILBOX_PTR_ALIGN      512     /* in_ptr/out_ptr bits 8:0 */
+#define CXFW_MAILBOX_NEXT_ALIGN     1024    /* next_pointer bits 9:0 */
+/* Longest chain the firmware walks: 1024 blocks (512 KiB of payload). */
+#define CXFW_MAX_MAILBOXES          1024
+#define CXFW_MAX_MSG_LEN \
+    (CXFW_CMD_INLINE_LEN + CXFW_MAX_MAILBOXES * CXFW_MAILBOX_DATA_LEN)
+#define CXFW_EQE_SIZE               64
+#define CXFW_UAR_EQ_ARM             0x40    /* EQ doorbell: update + arm */
+#define CXFW_UAR_EQ_UPDATE          0x48    /* EQ doorbell: update only */
+
+enum CxfwSyndrome {
+#define CXFW_SYNDROME(name, value, status, desc) CXFW_SYND_##name = value,
+#include "cxfw-syndromes.def"
+#undef CXFW_SYNDROME
+};
+
+#endif

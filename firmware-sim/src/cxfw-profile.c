@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Device profiles.  The default looks like a ConnectX-6 Dx PF with no data
+ * path: every capability that would lead the stock mlx5_core onto the
+ * Ethernet, RDMA, flow steering, clock or tracer paths is 0 (see
+ * shared/reference/stock-mlx5-probe.md), while the control path the stock
+ * driver and mlx5ctl/fwctl need is present.
+ */
+#include <string.h>
+
+#include "cxfw-internal.h"
+
+#define CAP(field, value) { CXFW_FLD(cmd_hca_cap, field), value }
+
+static const CxfwCapValue cx6dx_cap_general[] = {
+    CAP(log_max_srq_sz, 15),
+    CAP(log_max_qp_sz, 15),
+    CAP(log_max_qp, 18),        /* the driver clamps to min(18, max) */
+    CAP(log_max_srq, 23),
+    CAP(log_max_cq_sz, 22),
+    CAP(log_max_cq, 24),
+    CAP(log_max_eq_sz, 22),     /* the async EQ needs 13 */
+    CAP(log_max_mkey, 24),
+    CAP(log_max_eq, 4),         /* >= 4 or the driver cannot size its EQs */
+    CAP(port_type, 0),          /* IB: keeps mlx5_core off the Ethernet path */
+    CAP(num_ports, 1),
+    CAP(log_max_msg, 30),
+    CAP(cmdif_checksum, 0),
+    CAP(log_pg_sz, 12),
+    CAP(log_bf_reg_size, 9),
+    CAP(log_max_pd, 23),
+    CAP(log_max_uctx, 8),
+    CAP(log_max_umem, 16),
+    CAP(log_uar_page_sz, 0),
+    CAP(num_of_uars_per_page, 1),
+    CAP(num_vhca_ports, 1),
+    /* RAW_TX | INTERNAL_DEV_RES | TOOLS_RESOURCES */
+    CAP(uctx_cap, 0x7),
+    { 0, 0 }
+};
+
+static const CxfwProfile cx6dx = {
+    .name = "cx6dx",
+    .description = "ConnectX-6 Dx-like PF, no pages needed",
+    .fw_major = 22, .fw_minor = 40, .fw_subminor = 1000,
+    .psid = "CXS0000000001",
+    .supported_issi = 0x3,
+    .boot_pages = 0,
+    .init_pages = 0,
+    .max_pages = 1u << 18,      /* 1 GiB of 4 KiB pages */
+    .num_uar_pages = 512,       /* 2 MiB BAR0 */
+    .cap_general = cx6dx_cap_general,
+};
+
+static const CxfwProfile cx6dx_pages = {
+    .name = "cx6dx-pages",
+    .description = "cx6dx that asks the driver for boot and init pages",
+    .fw_major = 22, .fw_minor = 40, .fw_subminor = 1000,
+    .psid = "CXS0000000002",
+    .supported_issi = 0x3,
+    .boot_pages = 16,
+    .init_pages = 64,
+    .max_pages = 1u << 18,
+    .num_uar_pages = 512,
+    .cap_general = cx6dx_cap_general,
+};
+
+static const CxfwProfile *const profiles[] = { &cx6dx, &cx6dx_pages, NULL };
+
+const CxfwProfile *const *cxfw_profiles(void)
+{
+    return profiles;
+}
+
+const CxfwProfile *cxfw_profile_find(const char *name)
+{
+    for (unsigned i = 0; profiles[i]; i++) {
+        if (!strcmp(profiles[i]->name, name)) {
+            return profiles[i];
+        }
+    }
+    return NULL;
+}
+
+const char *cxfw_default_profile(void)
+{
+    return cx6dx.name;
+}
+
+void cxfw_profile_cap_general(const CxfwProfile *p, uint8_t *cap)
+{
+    memset(cap, 0, CXFW_CAP_SIZE);
+    for (const CxfwCapValue *v = p->cap_general; v->field; v++) {
+        cxfw_set(cap, v->field, v->value);
+    }
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Device profiles: the identity, limits and capabilities a firmware
+ * instance presents, as data.
+ */
+#ifndef CXFW_PROFILE_H
+#define CXFW_PROFILE_H
+
+#include <stdint.h>
+
+#include "cxfw-layout.h"
+
+typedef struct CxfwCapValue {
+    CxfwFieldId field;
+    uint64_t value;
+} CxfwCapValue;
+
+typedef struct CxfwProfile {
+    const char *name;
+    const char *description;
+    uint16_t fw_major, fw_minor, fw_subminor;
+    const char *psid;           /* up to 16 characters */
+    uint32_t supported_issi;    /* supported_issi_dw0 */
+    uint32_t boot_pages;        /* QUERY_PAGES boot */
+    uint32_t init_pages;        /* QUERY_PAGES init */
+    uint32_t max_pages;         /* the most pages the firmware accepts */
+    uint32_t num_uar_pages;     /* BAR0 pages: iseg + UARs */
+    const CxfwCapValue *cap_general;    /* maximum == current defaults */
+} CxfwProfile;
+
+const CxfwProfile *cxfw_profile_find(const char *name);
+/* NULL-terminated list, for tools and the docs. */
+const CxfwProfile *const *cxfw_profiles(void);
+/* Build the 4 KiB general capability of a profile. */
+void cxfw_profile_cap_general(const CxfwProfile *p, uint8_t *cap);
+
+#endif
