@@ -27,3 +27,7 @@ sync_tree() {
 	mkdir -p "$2"
 	rsync -rc --delete "${@:3}" "$1/" "$2/"
 }
+
+# Guest kernel: Debian's linux-source-$KERNEL_SERIES (trixie-backports).
+# The one setting that picks the kernel every layout is checked against.
+KERNEL_SERIES=${KERNEL_SERIES:-7.3}

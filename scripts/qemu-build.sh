@@ -44,8 +44,8 @@ fetch_source() {
 	rm -rf "$SRC" "$dl"
 	mkdir -p "$dl"
 	log "fetching QEMU $QEMU_VERSION source from Debian ($QEMU_SUITE)"
-	(cd "$dl" && apt-get source -qq --download-only "qemu=1:$QEMU_VERSION" >/dev/null 2>&1 ||
-		apt-get source -qq --download-only "qemu/$QEMU_SUITE" >/dev/null)
+	(cd "$dl" && apt-get source -qq -o APT::Sandbox::User=root --download-only "qemu=1:$QEMU_VERSION" >/dev/null 2>&1 ||
+		apt-get source -qq -o APT::Sandbox::User=root --download-only qemu >/dev/null)
 	# dpkg-source applies Debian's patches, which the build needs
 	dpkg-source -x "$dl"/qemu_*.dsc "$SRC" >/dev/null 2>&1
 	rm -rf "$dl"

@@ -18,7 +18,7 @@ static const CxfwCommandDesc commands[] = {
     { CXFW_OP_QUERY_HCA_CAP, "QUERY_HCA_CAP", cxfw_cmd_query_hca_cap,
       HDR, 0, HDR + CXFW_CAP_SIZE, 0, CXFW_OP_MOD_ANY,
       CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
-      "capabilities: op_mod = type << 1 | current" },
+      "capabilities: op_mod = 2 * type + current (1) or maximum (0)" },
     { CXFW_OP_QUERY_ADAPTER, "QUERY_ADAPTER", cxfw_cmd_query_adapter,
       HDR, 0, 0x110, 0, BIT(0),
       CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,

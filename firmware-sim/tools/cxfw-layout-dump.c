@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Print cxfw's PRM field table, one field per line:
+ *     layout field ifc-path bit-offset width
+ * check-layouts.py compares it with the kernel's mlx5_ifc.h.
+ */
+#include <stdio.h>
+
+#include "cxfw-layout.h"
+
+int main(void)
+{
+    for (unsigned i = 0; i < cxfw_field_count; i++) {
+        const CxfwFieldInfo *f = &cxfw_field_table[i];
+
+        printf("%s %s %s %u %u\n", f->layout, f->field, f->ifc_path,
+               f->bit, f->width);
+    }
+    return 0;
+}

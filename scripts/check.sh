@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# `make check`: install what is missing, build everything (cached), run every
+# suite and end with one line "N passed, M failed".  Exit status is non-zero
+# on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LOGS="$CXSIM_ROOT/build/test-logs"
+HOST_BUILD="$CXSIM_ROOT/build/host"
+
+bash "$CXSIM_ROOT/scripts/setup-host.sh" || die "host set-up failed"
+KSRC=$(bash "$CXSIM_ROOT/scripts/kernel-source.sh") || die "kernel source fetch failed"
+
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+# 1. firmware-sim: unit tests, layout and docs checks (meson)
+if [ ! -e "$HOST_BUILD/build.ninja" ]; then
+	meson setup "$HOST_BUILD" "$CXSIM_ROOT" -Dkernel_src="$KSRC" >/dev/null ||
+		die "meson setup failed"
+else
+	meson configure "$HOST_BUILD" -Dkernel_src="$KSRC" >/dev/null
+fi
+meson compile -C "$HOST_BUILD" >"$LOGS/host-build.log" 2>&1 || {
+	tail -n 40 "$LOGS/host-build.log" >&2
+	die "firmware-sim build failed"
+}
+log "running firmware-sim tests"
+meson test -C "$HOST_BUILD" --no-rebuild --print-errorlogs \
+	>"$LOGS/meson-test.log" 2>&1
+tail -n 8 "$LOGS/meson-test.log" >&2
+
+# 2. qtests against the device in QEMU
+QBUILD=$(bash "$CXSIM_ROOT/scripts/qemu-build.sh") || die "QEMU build failed"
+log "running qtests"
+for t in "$QBUILD"/tests/qtest/cxsim/cxsim-*-test; do
+	[ -x "$t" ] || continue
+	name=${t##*/}
+	out="$LOGS/qtest-$name.tap"
+	QTEST_QEMU_BINARY="$QBUILD/qemu-system-x86_64" \
+		timeout 900 "$t" --tap -k >"$out.tmp" 2>"$LOGS/qtest-$name.stderr"
+	rc=$?
+	{ echo "# exit $rc"; cat "$out.tmp"; } >"$out"
+	rm -f "$out.tmp"
+	log "$name: exit $rc"
+done
+
+"$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
+	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap
