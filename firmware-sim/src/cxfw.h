@@ -48,6 +48,7 @@ typedef struct CxfwConfig {
 /* BAR0 geometry: the init segment, then UAR pages (4 KiB each). */
 #define CXFW_ISEG_SIZE          0x2010
 #define CXFW_UAR_PAGE_SIZE      0x1000
+#define CXFW_ISEG_CMDQ_ADDR_L   0x014   /* queue address: resets firmware */
 #define CXFW_ISEG_CMD_DBELL     0x018   /* doorbell register offset */
 
 /*

@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cxsim: an emulated ConnectX-like PCIe function.
+ *
+ * This file is only the QEMU binding of the cxfw firmware simulator
+ * (firmware/, see cxfw.h).  The firmware owns every register and every
+ * command; the device model supplies what only QEMU can: the PCIe function
+ * and its BARs, DMA through the bus-master address space, MSI-X, a virtual
+ * clock, a bottom half that runs the command queue outside the vCPU's
+ * MMIO handler, reset/FLR, and trace events.
+ *
+ * BAR0 (64-bit memory, cxfw_bar0_size() bytes, big-endian 32-bit
+ * registers):
+ *   pages 0-2    initialization segment (CXFW_ISEG_SIZE bytes of it are
+ *                registers; the rest reads 0).  A write to the command
+ *                doorbell only records the slots; the bottom half executes
+ *                them.
+ *   pages 3..    UAR pages: writes go to the firmware (EQ doorbells) with
+ *                the page's index in BAR0; reads return 0.
+ * BAR2: MSI-X table and PBA.
+ *
+ * Everything the guest controls is untrusted: the firmware validates the
+ * queue, mailboxes and vector numbers, and this file never asserts on a
+ * guest value, bounds every access and keeps DMA inside the bus-master
+ * address space.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "qapi/error.h"
+#include "hw/pci/pci_device.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/msix.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "trace.h"
+
+#include "firmware/cxfw.h"
+
+#define TYPE_CXSIM "cxsim"
+OBJECT_DECLARE_SIMPLE_TYPE(CxsimState, CXSIM)
+
+#ifndef PCI_VENDOR_ID_MELLANOX
+#define PCI_VENDOR_ID_MELLANOX          0x15b3
+#endif
+#define CXSIM_DEFAULT_DEVICE_ID         0x101d  /* ConnectX-6 Dx */
+
+#define CXSIM_BAR0                      0
+#define CXSIM_MSIX_BAR                  2
+#define CXSIM_PCIE_CAP_OFFSET           0xa0
+#define CXSIM_MSIX_VECTORS_DEFAULT      8
+#define CXSIM_MSIX_VECTORS_MAX          64
+
+/* The init segment's pages in BAR0; UAR pages follow. */
+#define CXSIM_ISEG_PAGES                3
+#define CXSIM_ISEG_SPAN                 (CXSIM_ISEG_PAGES * CXFW_UAR_PAGE_SIZE)
+QEMU_BUILD_BUG_ON(CXFW_ISEG_SIZE > CXSIM_ISEG_SPAN);
+QEMU_BUILD_BUG_ON(CXFW_ISEG_CMD_DBELL >= CXFW_ISEG_SIZE);
+
+#define CXSIM_HEALTH_PERIOD_NS          NANOSECONDS_PER_SECOND
+
+struct CxsimState {
+    PCIDevice parent_obj;
+
+    MemoryRegion bar0;
+    Cxfw *fw;
+
+    /* Command slots rung by the guest and not yet handed to the firmware. */
+    uint32_t doorbell_pending;
+    QEMUBH *doorbell_bh;
+
+    QEMUTimer *health_timer;
+    int64_t health_deadline;
+
+    /* Properties */
+    uint16_t device_id;
+    uint16_t msix_vectors;
+    char *fw_version;
+    char *profile;
+};
+
+static void cxsim_guest_error(CxsimState *s, const char *what, uint64_t arg)
+{
+    PCIDevice *pdev = &s->parent_obj;
+
+    trace_cxsim_guest_error(what, arg);
+    qemu_log_mask(LOG_GUEST_ERROR, "%s %02x.%x: %s (0x%" PRIx64 ")\n",
+                  TYPE_CXSIM, PCI_SLOT(pdev->devfn), PCI_FUNC(pdev->devfn),
+                  what, arg);
+}
+
+/* Host operations the firmware calls. */
+
+static bool cxsim_dma_range_ok(uint64_t addr, size_t len)
+{
+    /* A PCIe transaction cannot wrap around the 64-bit address space. */
+    return addr + len - 1 >= addr;
+}
+
+static bool cxsim_dma_read(void *opaque, uint64_t addr, void *buf, size_t len)
+{
+    CxsimState *s = opaque;
+    MemTxResult res;
+
+    if (len == 0) {
+        return true;
+    }
+    if (!cxsim_dma_range_ok(addr, len)) {
+        trace_cxsim_err_dma("read", addr, len, MEMTX_DECODE_ERROR);
+        return false;
+    }
+    res = pci_dma_read(&s->parent_obj, addr, buf, len);
+    if (res != MEMTX_OK) {
+        trace_cxsim_err_dma("read", addr, len, res);
+        return false;
+    }
+    return true;
+}
+
+static bool cxsim_dma_write(void *opaque, uint64_t addr, const void *buf,
+                            size_t len)
+{
+    CxsimState *s = opaque;
+    MemTxResult res;
+
+    if (len == 0) {
+        return true;
+    }
+    if (!cxsim_dma_range_ok(addr, len)) {
+        trace_cxsim_err_dma("write", addr, len, MEMTX_DECODE_ERROR);
+        return false;
+    }
+    res = pci_dma_write(&s->parent_obj, addr, buf, len);
+    if (res != MEMTX_OK) {
+        trace_cxsim_err_dma("write", addr, len, res);
+        return false;
+    }
+    return true;
+}
+
+static void cxsim_notify(void *opaque, unsigned vector)
+{
+    CxsimState *s = opaque;
+    PCIDevice *pdev = &s->parent_obj;
+
+    /*
+     * The firmware checks vectors when an EQ is created; check again
+     * because msix_notify() asserts on an out-of-range vector.
+     */
+    if (vector >= s->msix_vectors) {
+        trace_cxsim_err_msix_vector(vector, s->msix_vectors);
+        cxsim_guest_error(s, "MSI-X vector out of range", vector);
+        return;
+    }
+    if (!msix_enabled(pdev)) {
+        trace_cxsim_err_msix_disabled(vector);
+        return;
+    }
+    trace_cxsim_msix_notify(vector);
+    msix_notify(pdev, vector);
+}
+
+static uint64_t cxsim_clock_ns(void *opaque)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+static void cxsim_fw_guest_error(void *opaque, const char *what, uint64_t arg)
+{
+    cxsim_guest_error(opaque, what ? what : "firmware guest error", arg);
+}
+
+static void cxsim_command_done(void *opaque, unsigned slot, uint16_t opcode,
+                               uint16_t op_mod, uint16_t uid, uint8_t status,
+                               uint32_t syndrome)
+{
+    if (trace_event_get_state_backends(TRACE_CXSIM_CMD)) {
+        const char *name = cxfw_opcode_name(opcode);
+        const char *status_name = cxfw_status_name(status);
+        const char *syndrome_name = syndrome ? cxfw_syndrome_name(syndrome)
+                                             : "none";
+
+        trace_cxsim_cmd(slot, opcode, name ? name : "unknown", op_mod, uid,
+                        status, status_name ? status_name : "unknown",
+                        syndrome, syndrome_name ? syndrome_name : "unknown");
+    }
+}
+
+static const CxfwHostOps cxsim_host_ops = {
+    .dma_read = cxsim_dma_read,
+    .dma_write = cxsim_dma_write,
+    .notify = cxsim_notify,
+    .clock_ns = cxsim_clock_ns,
+    .guest_error = cxsim_fw_guest_error,
+    .command_done = cxsim_command_done,
+};
+
+/* Command doorbell: record in the MMIO handler, execute in a bottom half. */
+
+static void cxsim_doorbell_bh(void *opaque)
+{
+    CxsimState *s = opaque;
+    uint32_t slots = s->doorbell_pending;
+
+    s->doorbell_pending = 0;
+    if (!slots) {
+        return;
+    }
+    trace_cxsim_doorbell_run(slots);
+    cxfw_cmd_doorbell(s->fw, slots);
+}
+
+static void cxsim_doorbell(CxsimState *s, uint32_t slots)
+{
+    trace_cxsim_doorbell(slots, s->doorbell_pending);
+    if (!slots) {
+        return;
+    }
+    s->doorbell_pending |= slots;
+    qemu_bh_schedule(s->doorbell_bh);
+}
+
+/* BAR0 */
+
+static uint64_t cxsim_bar0_read(void *opaque, hwaddr addr, unsigned size)
+{
+    CxsimState *s = opaque;
+    uint32_t val;
+
+    if (addr < CXFW_ISEG_SIZE && QEMU_IS_ALIGNED(addr, 4)) {
+        val = cxfw_iseg_read(s->fw, addr);
+        trace_cxsim_iseg_read(addr, val);
+        return val;
+    }
+    /* The init segment's padding and the (write-only) UAR pages. */
+    trace_cxsim_ub_mmio_read(addr, size);
+    return 0;
+}
+
+static void cxsim_bar0_write(void *opaque, hwaddr addr, uint64_t val,
+                             unsigned size)
+{
+    CxsimState *s = opaque;
+    uint32_t value = val;
+    uint32_t page, offset;
+
+    if (!QEMU_IS_ALIGNED(addr, 4)) {
+        /* .valid rejects these; never hand the firmware a split register */
+        trace_cxsim_ub_mmio_write(addr, val, size);
+        return;
+    }
+    if (addr == CXFW_ISEG_CMD_DBELL) {
+        cxsim_doorbell(s, value);
+    } else if (addr < CXFW_ISEG_SIZE) {
+        trace_cxsim_iseg_write(addr, value);
+        if (addr == CXFW_ISEG_CMDQ_ADDR_L) {
+            /* a new queue: doorbells rung for the old one are void */
+            s->doorbell_pending = 0;
+        }
+        cxfw_iseg_write(s->fw, addr, value);
+    } else if (addr < CXSIM_ISEG_SPAN) {
+        trace_cxsim_ub_mmio_write(addr, val, size);
+    } else {
+        page = addr / CXFW_UAR_PAGE_SIZE;
+        offset = addr % CXFW_UAR_PAGE_SIZE;
+        trace_cxsim_uar_write(page, offset, value);
+        cxfw_uar_write(s->fw, page, offset, value);
+    }
+}
+
+static const MemoryRegionOps cxsim_bar0_ops = {
+    .read = cxsim_bar0_read,
+    .write = cxsim_bar0_write,
+    .endianness = DEVICE_BIG_ENDIAN,
+    .impl = {
+        .min_access_size = 4,
+        .max_access_size = 4,
+    },
+    .valid = {
+        .min_access_size = 4,
+        .max_access_size = 8,
+    },
+};
+
+/* Health counter: one firmware tick per second of virtual time. */
+
+static void cxsim_health_timer(void *opaque)
+{
+    CxsimState *s = opaque;
+    MemReentrancyGuard *guard = &DEVICE(s)->mem_reentrancy_guard;
+    bool engaged = guard->engaged_in_io;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    trace_cxsim_health_tick();
+    /*
+     * Run the firmware under the device's re-entrancy guard, as the
+     * doorbell bottom half does, in case a tick ever raises an event: DMA
+     * or an MSI-X message aimed at our own BAR must be blocked.
+     */
+    guard->engaged_in_io = true;
+    cxfw_health_tick(s->fw);
+    guard->engaged_in_io = engaged;
+
+    /* Keep the period free of drift; skip ticks the clock jumped over. */
+    s->health_deadline += CXSIM_HEALTH_PERIOD_NS;
+    if (s->health_deadline <= now) {
+        s->health_deadline = now + CXSIM_HEALTH_PERIOD_NS;
+    }
+    timer_mod(s->health_timer, s->health_deadline);
+}
+
+/* PCI config space, reset */
+
+static void cxsim_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
+                               int len)
+{
+    pci_default_write_config(pdev, addr, val, len);
+    /* Initiate Function Level Reset -> pci_device_reset() -> reset hold */
+    pcie_cap_flr_write_config(pdev, addr, val, len);
+}
+
+static void cxsim_reset_hold(Object *obj, ResetType type)
+{
+    CxsimState *s = CXSIM(obj);
+
+    trace_cxsim_reset(type);
+    /* Commands rung before the reset are never executed. */
+    s->doorbell_pending = 0;
+    if (s->doorbell_bh) {
+        qemu_bh_cancel(s->doorbell_bh);
+    }
+    if (s->fw) {
+        cxfw_reset(s->fw);
+    }
+}
+
+/* Realize, exit */
+
+static void cxsim_realize(PCIDevice *pdev, Error **errp)
+{
+    CxsimState *s = CXSIM(pdev);
+    CxfwConfig cfg = {
+        .profile = s->profile,
+        .fw_version = s->fw_version,
+        .msix_vectors = s->msix_vectors,
+    };
+    char *errmsg = NULL;
+    uint64_t bar0_size;
+    unsigned i;
+
+    if (s->msix_vectors < 1 || s->msix_vectors > CXSIM_MSIX_VECTORS_MAX) {
+        error_setg(errp, "msix-vectors must be between 1 and %d, not %u",
+                   CXSIM_MSIX_VECTORS_MAX, s->msix_vectors);
+        return;
+    }
+
+    s->fw = cxfw_new(&cfg, &cxsim_host_ops, s, &errmsg);
+    if (!s->fw) {
+        error_setg(errp, "%s", errmsg ? errmsg : "cannot create the firmware");
+        g_free(errmsg);
+        return;
+    }
+
+    bar0_size = cxfw_bar0_size(s->fw);
+    if (bar0_size <= CXSIM_ISEG_SPAN || !is_power_of_2(bar0_size)) {
+        error_setg(errp, "firmware BAR0 size 0x%" PRIx64 " is not a power "
+                   "of two above the init segment", bar0_size);
+        goto fail_fw;
+    }
+
+    pci_config_set_device_id(pdev->config, s->device_id);
+    pdev->config_write = cxsim_write_config;
+
+    memory_region_init_io(&s->bar0, OBJECT(s), &cxsim_bar0_ops, s,
+                          "cxsim-bar0", bar0_size);
+    pci_register_bar(pdev, CXSIM_BAR0,
+                     PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                     PCI_BASE_ADDRESS_MEM_PREFETCH, &s->bar0);
+
+    if (pcie_endpoint_cap_init(pdev, CXSIM_PCIE_CAP_OFFSET) < 0) {
+        error_setg(errp, "cannot add the PCI Express capability");
+        goto fail_fw;
+    }
+    if (msix_init_exclusive_bar(pdev, s->msix_vectors, CXSIM_MSIX_BAR,
+                                errp)) {
+        goto fail_pcie;
+    }
+    for (i = 0; i < s->msix_vectors; i++) {
+        msix_vector_use(pdev, i);
+    }
+    pcie_cap_flr_init(pdev);
+
+    s->doorbell_pending = 0;
+    s->doorbell_bh = qemu_bh_new_guarded(cxsim_doorbell_bh, s,
+                                         &DEVICE(pdev)->mem_reentrancy_guard);
+    s->health_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, cxsim_health_timer, s);
+    s->health_deadline = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                         CXSIM_HEALTH_PERIOD_NS;
+    timer_mod(s->health_timer, s->health_deadline);
+
+    trace_cxsim_realize(s->device_id, s->msix_vectors, bar0_size);
+    return;
+
+fail_pcie:
+    pcie_cap_exit(pdev);
+fail_fw:
+    cxfw_free(s->fw);
+    s->fw = NULL;
+}
+
+static void cxsim_exit(PCIDevice *pdev)
+{
+    CxsimState *s = CXSIM(pdev);
+
+    qemu_bh_delete(s->doorbell_bh);
+    s->doorbell_bh = NULL;
+    s->doorbell_pending = 0;
+    timer_free(s->health_timer);
+    s->health_timer = NULL;
+
+    msix_unuse_all_vectors(pdev);
+    msix_uninit_exclusive_bar(pdev);
+    pcie_cap_exit(pdev);
+
+    cxfw_free(s->fw);
+    s->fw = NULL;
+}
+
+/*
+ * Migration is not supported yet: the device's real state (HCA state,
+ * command queue address, pages, event queues, UARs, user contexts) lives
+ * inside the cxfw library, which cannot serialize it yet.  Migrating only
+ * the PCI and MSI-X state would resume the guest's driver against a
+ * firmware at power-on, so block migration instead.
+ */
+static const VMStateDescription cxsim_vmstate = {
+    .name = TYPE_CXSIM,
+    .unmigratable = 1,
+};
+
+static const Property cxsim_properties[] = {
+    DEFINE_PROP_UINT16("device-id", CxsimState, device_id,
+                       CXSIM_DEFAULT_DEVICE_ID),
+    DEFINE_PROP_STRING("fw-version", CxsimState, fw_version),
+    DEFINE_PROP_STRING("profile", CxsimState, profile),
+    DEFINE_PROP_UINT16("msix-vectors", CxsimState, msix_vectors,
+                       CXSIM_MSIX_VECTORS_DEFAULT),
+};
+
+static void cxsim_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
+
+    pc->realize = cxsim_realize;
+    pc->exit = cxsim_exit;
+    pc->vendor_id = PCI_VENDOR_ID_MELLANOX;
+    pc->device_id = CXSIM_DEFAULT_DEVICE_ID;
+    pc->revision = 0;
+    pc->class_id = PCI_CLASS_NETWORK_ETHERNET;
+
+    rc->phases.hold = cxsim_reset_hold;
+
+    dc->desc = "cxsim: emulated ConnectX-like function (command interface)";
+    dc->vmsd = &cxsim_vmstate;
+    device_class_set_props(dc, cxsim_properties);
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+}
+
+static const TypeInfo cxsim_types[] = {
+    {
+        .name = TYPE_CXSIM,
+        .parent = TYPE_PCI_DEVICE,
+        .instance_size = sizeof(CxsimState),
+        .class_init = cxsim_class_init,
+        .interfaces = (InterfaceInfo[]) {
+            { INTERFACE_PCIE_DEVICE },
+            { }
+        },
+    },
+};
+
+DEFINE_TYPES(cxsim_types)
