@@ -15,10 +15,6 @@
 #define MAX_LOG_PAGE_SIZE 8     /* EQ pages up to 1 MiB */
 #define PAS_ENTRY 8
 
-/* Event types this firmware generates; others cannot be subscribed to. */
-static const uint64_t supported_events0 =
-    1ull << CXFW_EVENT_CMD | 1ull << CXFW_EVENT_PAGE_REQUEST;
-
 static CxfwEq *eq_lookup(Cxfw *fw, uint32_t eqn, uint16_t uid)
 {
     CxfwEq *eq = eqn < CXFW_MAX_EQS ? fw->eqs[eqn] : NULL;
@@ -95,12 +91,13 @@ static bool eq_write(Cxfw *fw, CxfwEq *eq, uint8_t type, uint8_t sub_type,
 }
 
 void cxfw_eq_post(Cxfw *fw, uint8_t type, uint8_t sub_type,
-                  const uint8_t data[28])
+                  const uint8_t data[28], uint64_t created_before)
 {
     for (unsigned i = 0; i < CXFW_MAX_EQS; i++) {
         CxfwEq *eq = fw->eqs[i];
 
-        if (!eq || !(eq->event_mask[type / 64] & (1ull << (type % 64)))) {
+        if (!eq || !(eq->event_mask[type / 64] & (1ull << (type % 64))) ||
+            eq->created_seq >= created_before) {
             continue;
         }
         if (!eq_write(fw, eq, type, sub_type, data)) {
@@ -169,9 +166,10 @@ uint8_t cxfw_cmd_create_eq(Cxfw *fw, CxfwCmd *cmd)
         mask[i] = cxfw_be64(in + cxfw_field_byte(EQ_IN(event_bitmask)) +
                             i * 8);
     }
-    if ((mask[0] & ~supported_events0) || mask[1] || mask[2] || mask[3]) {
-        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM, CXFW_SYND_EQ_EVENT_TYPE);
-    }
+    /*
+     * Any event type may be subscribed to (mlx5_core's async EQ asks for a
+     * dozen); the firmware generates command completions only.
+     */
     for (uint64_t i = 0; i < npas; i++) {
         if (cxfw_be64(in + pas_off + i * PAS_ENTRY) % page_size) {
             return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
@@ -185,6 +183,7 @@ uint8_t cxfw_cmd_create_eq(Cxfw *fw, CxfwCmd *cmd)
 
     eq = g_new0(CxfwEq, 1);
     eq->eqn = eqn;
+    eq->created_seq = fw->stats.commands;
     eq->uid = cmd->uid;
     eq->log_size = log_size;
     eq->log_page_size = log_page;

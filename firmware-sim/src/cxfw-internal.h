@@ -40,6 +40,7 @@ static inline uint8_t cxfw_fail(CxfwCmd *cmd, uint8_t status,
 typedef struct CxfwEq {
     uint8_t eqn;
     uint16_t uid;
+    uint64_t created_seq;       /* stats.commands when it was created */
     uint8_t log_size;           /* entries = 1 << log_size */
     uint8_t log_page_size;      /* page = 4 KiB << log_page_size */
     uint16_t intr;
@@ -104,9 +105,12 @@ bool cxfw_uar_in_use(Cxfw *fw, uint32_t index);
 uint32_t cxfw_pages_owned(Cxfw *fw);
 uint32_t cxfw_pages_needed(Cxfw *fw, unsigned stage);
 
-/* events */
+/*
+ * Write an event into every EQ subscribed to its type that was created
+ * before command number created_before (UINT64_MAX: every EQ).
+ */
 void cxfw_eq_post(Cxfw *fw, uint8_t type, uint8_t sub_type,
-                  const uint8_t data[28]);
+                  const uint8_t data[28], uint64_t created_before);
 
 /* Command handlers, one group per file. */
 uint8_t cxfw_cmd_nop(Cxfw *fw, CxfwCmd *cmd);

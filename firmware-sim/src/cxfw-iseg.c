@@ -7,6 +7,11 @@
 #include "cxfw-internal.h"
 
 #define ISEG_FLD(field) CXFW_FLD(initial_seg, field)
+#define ISEG_DWORD(field) ((ISEG_FLD(field) >> 7) / 32 * 4)
+
+/* the offsets cxfw.h publishes for the host are the layout's */
+G_STATIC_ASSERT(ISEG_DWORD(cmdq_phy_addr_31_12) == CXFW_ISEG_CMDQ_ADDR_L);
+G_STATIC_ASSERT(ISEG_DWORD(command_doorbell_vector) == CXFW_ISEG_CMD_DBELL);
 
 /* Fields whose dword the driver may read, with how to produce them. */
 static uint64_t iseg_value(Cxfw *fw, CxfwFieldId f)
@@ -94,7 +99,7 @@ void cxfw_iseg_write(Cxfw *fw, uint32_t offset, uint32_t value)
 {
     if (offset == cxfw_field_byte(ISEG_FLD(cmdq_phy_addr_63_32))) {
         fw->cmdq_addr = (uint64_t)value << 32 | (uint32_t)fw->cmdq_addr;
-    } else if (offset == cxfw_field_bit(ISEG_FLD(cmdq_phy_addr_31_12)) / 32 * 4) {
+    } else if (offset == CXFW_ISEG_CMDQ_ADDR_L) {
         /*
          * The driver writes the low address last when it (re)starts; a new
          * driver instance starts from a clean firmware.  The same register

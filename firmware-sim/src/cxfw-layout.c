@@ -11,3 +11,12 @@ const CxfwFieldInfo cxfw_field_table[] = {
 
 const unsigned cxfw_field_count =
     sizeof(cxfw_field_table) / sizeof(cxfw_field_table[0]);
+
+const CxfwSizeInfo cxfw_size_table[] = {
+#define CXFW_SIZE(layout, bytes) { #layout, bytes },
+#include "cxfw-sizes.def"
+#undef CXFW_SIZE
+};
+
+const unsigned cxfw_size_count =
+    sizeof(cxfw_size_table) / sizeof(cxfw_size_table[0]);

@@ -111,6 +111,22 @@ static inline void cxfw_set(void *buf, CxfwFieldId f, uint64_t value)
     cxfw_put_be32(p, dword);
 }
 
+/* Byte size of a whole layout: CXFW_SIZEOF(enable_hca_out). */
+#define CXFW_SIZEOF(layout) CXFW_SIZEOF_##layout
+enum {
+#define CXFW_SIZE(layout, bytes) CXFW_SIZEOF(layout) = (bytes),
+#include "cxfw-sizes.def"
+#undef CXFW_SIZE
+};
+
+typedef struct CxfwSizeInfo {
+    const char *layout;
+    uint32_t bytes;
+} CxfwSizeInfo;
+
+extern const CxfwSizeInfo cxfw_size_table[];
+extern const unsigned cxfw_size_count;
+
 /* The table behind the enum, for the layout check and the docs. */
 typedef struct CxfwFieldInfo {
     const char *layout;

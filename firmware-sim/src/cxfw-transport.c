@@ -231,6 +231,13 @@ void cxfw_cmd_doorbell(Cxfw *fw, uint32_t slot_mask)
 {
     uint32_t valid = (1ull << (1u << CXFW_CMD_LOG_SIZE)) - 1;
     uint32_t completed = 0;
+    /*
+     * Completions go only to EQs that existed when the doorbell rang: the
+     * command that creates the command EQ runs in polling mode and must not
+     * leave a stale completion in its own queue (mlx5_core would take it,
+     * once in event mode, for a later command in that slot).
+     */
+    uint64_t first_command = fw->stats.commands;
 
     if (fw->nic_interface != 0 || !fw->cmdq_addr) {
         cxfw_guest_error(fw, "doorbell while the command interface is down",
@@ -250,7 +257,7 @@ void cxfw_cmd_doorbell(Cxfw *fw, uint32_t slot_mask)
         uint8_t data[28] = { 0 };
 
         cxfw_put_be32(data, completed);
-        cxfw_eq_post(fw, CXFW_EVENT_CMD, 0, data);
+        cxfw_eq_post(fw, CXFW_EVENT_CMD, 0, data, first_command);
     }
 }
 
