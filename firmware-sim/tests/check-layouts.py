@@ -31,6 +31,18 @@ def main():
     failed = 0
     for n, (layout, field, path, bit, width) in enumerate(rows, 1):
         name = '%s.%s' % (layout, field)
+        if path == 'size':
+            name = 'sizeof(%s)' % layout
+            if layout not in ifc.aggs:
+                print('not ok %d - %s: no mlx5_ifc_%s_bits' % (n, name, layout))
+                failed += 1
+            elif ifc.size(layout) // 8 == int(width):
+                print('ok %d - %s' % (n, name))
+            else:
+                print('not ok %d - %s: cxfw %s bytes, mlx5_ifc %d'
+                      % (n, name, width, ifc.size(layout) // 8))
+                failed += 1
+            continue
         if path == '-':
             print('ok %d - %s # SKIP not an mlx5_ifc field' % (n, name))
             continue

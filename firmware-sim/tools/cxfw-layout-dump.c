@@ -2,6 +2,8 @@
 /*
  * Print cxfw's PRM field table, one field per line:
  *     layout field ifc-path bit-offset width
+ * then the layout sizes:
+ *     layout - size - bytes
  * check-layouts.py compares it with the kernel's mlx5_ifc.h.
  */
 #include <stdio.h>
@@ -15,6 +17,10 @@ int main(void)
 
         printf("%s %s %s %u %u\n", f->layout, f->field, f->ifc_path,
                f->bit, f->width);
+    }
+    for (unsigned i = 0; i < cxfw_size_count; i++) {
+        printf("%s - size - %u\n", cxfw_size_table[i].layout,
+               cxfw_size_table[i].bytes);
     }
     return 0;
 }
