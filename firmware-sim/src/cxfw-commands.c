@@ -17,7 +17,7 @@
  * sw_owner_id), and both must work.
  */
 #define HDR 16
-#define IN_OUT(cmd) CXFW_SIZEOF(cmd##_in), 0, CXFW_SIZEOF(cmd##_out), 0
+#define IN_OUT(cmd) CXFW_SIZEOF(cmd##_in), CXFW_SIZEOF(cmd##_out)
 
 static const CxfwCommandDesc commands[] = {
     { CXFW_OP_QUERY_HCA_CAP, "QUERY_HCA_CAP", cxfw_cmd_query_hca_cap,
@@ -31,7 +31,7 @@ static const CxfwCommandDesc commands[] = {
       CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
       "vendor ids and PSID" },
     { CXFW_OP_INIT_HCA, "INIT_HCA", cxfw_cmd_init_hca,
-      HDR, 0, CXFW_SIZEOF(init_hca_out), 0,
+      HDR, CXFW_SIZEOF(init_hca_out),
       BIT(0),
       CXFW_HCA_ENABLED, true, CXFW_POLICY_KERNEL,
       "start the HCA once boot and init pages are given" },
@@ -176,17 +176,9 @@ static uint8_t check_command(Cxfw *fw, const CxfwCommandDesc *d,
         return cxfw_fail(cmd, CXFW_STATUS_BAD_INP_LEN,
                          CXFW_SYND_INLEN_TOO_SHORT);
     }
-    if (d->max_inlen && cmd->inlen > d->max_inlen) {
-        return cxfw_fail(cmd, CXFW_STATUS_BAD_INP_LEN,
-                         CXFW_SYND_INLEN_TOO_LONG);
-    }
     if (cmd->outlen < d->min_outlen) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_OUTP_LEN,
                          CXFW_SYND_OUTLEN_TOO_SHORT);
-    }
-    if (d->max_outlen && cmd->outlen > d->max_outlen) {
-        return cxfw_fail(cmd, CXFW_STATUS_BAD_OUTP_LEN,
-                         CXFW_SYND_OUTLEN_TOO_LONG);
     }
     if (d->op_mods != CXFW_OP_MOD_ANY &&
         (cmd->op_mod >= 32 || !(d->op_mods & BIT(cmd->op_mod)))) {

@@ -18,10 +18,13 @@ typedef struct CxfwCommandDesc {
     uint16_t opcode;
     const char *name;
     CxfwHandler handler;
-    uint32_t min_inlen;         /* the input layout's size */
-    uint32_t max_inlen;         /* 0: up to the transport limit */
-    uint32_t min_outlen;        /* the output layout's size */
-    uint32_t max_outlen;        /* 0: up to the transport limit */
+    /*
+     * The layout sizes.  There is no per-command maximum: as on real
+     * firmware, longer inputs are accepted (newer drivers append fields)
+     * and longer outputs zero-filled; the transport bounds both.
+     */
+    uint32_t min_inlen;
+    uint32_t min_outlen;
     uint32_t op_mods;           /* bit n: op_mod n accepted */
     uint8_t min_state;          /* CxfwHcaState */
     bool before_init_only;      /* refused once INIT_HCA ran */

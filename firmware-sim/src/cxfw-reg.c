@@ -15,7 +15,7 @@ typedef struct CxfwRegister {
     uint32_t size;              /* bytes of register data */
     /* fill data (size bytes, zeroed) for a read */
     uint8_t (*read)(Cxfw *fw, CxfwCmd *cmd, uint8_t *data);
-    /* apply data (size bytes) for a write; NULL: read-only */
+    /* apply data (size bytes) for a write */
     uint8_t (*write)(Cxfw *fw, CxfwCmd *cmd, const uint8_t *data);
 } CxfwRegister;
 
@@ -60,10 +60,6 @@ uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd)
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM, CXFW_SYND_REG_UNKNOWN);
     }
     if (cmd->op_mod == CXFW_REG_OP_WRITE) {
-        if (!reg->write) {
-            return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
-                             CXFW_SYND_REG_READ_ONLY);
-        }
         if (cmd->inlen < data_off + reg->size) {
             return cxfw_fail(cmd, CXFW_STATUS_BAD_INP_LEN,
                              CXFW_SYND_REG_LEN);

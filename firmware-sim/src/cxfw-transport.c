@@ -95,6 +95,27 @@ static uint64_t entry_pointer(const uint8_t *qe, CxfwFieldId hi,
     return cxfw_get(qe, hi) << 32 | cxfw_get(qe, mid) << 9 | cxfw_get(qe, lo);
 }
 
+/*
+ * Claim the output mailboxes before the command runs by zeroing their data:
+ * a mailbox the device can read but not write must fail the delivery
+ * before the command has any effect.
+ */
+static bool claim_output(Cxfw *fw, const OutChain *chain)
+{
+    static const uint8_t zero[CXFW_MAILBOX_DATA_LEN];
+
+    for (uint32_t i = 0; i < chain->nblocks; i++) {
+        if (!cxfw_dma_write(fw, chain->addr[i] +
+                            cxfw_field_byte(BOX(mailbox_data)),
+                            zero, sizeof(zero))) {
+            cxfw_guest_error(fw, "output mailbox not writable",
+                             chain->addr[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool scatter_output(Cxfw *fw, const OutChain *chain,
                            const uint8_t *out, uint32_t outlen)
 {
@@ -174,6 +195,9 @@ static uint8_t execute_entry(Cxfw *fw, unsigned slot, uint8_t *qe)
     if (deliv) {
         return deliv;
     }
+    if (!claim_output(fw, chain)) {
+        return CXFW_DELIV_BAD_DESCRIPTOR;
+    }
 
     /* The output always has a 16-byte header in the entry. */
     out = scratch(&fw->out_buf, &fw->out_cap,
@@ -227,9 +251,11 @@ static bool execute_slot(Cxfw *fw, unsigned slot)
     return true;
 }
 
+/* every bit of the 32-bit doorbell names a slot of the queue */
+G_STATIC_ASSERT((1u << CXFW_CMD_LOG_SIZE) == 32);
+
 void cxfw_cmd_doorbell(Cxfw *fw, uint32_t slot_mask)
 {
-    uint32_t valid = (1ull << (1u << CXFW_CMD_LOG_SIZE)) - 1;
     uint32_t completed = 0;
     /*
      * Completions go only to EQs that existed when the doorbell rang: the
@@ -243,10 +269,6 @@ void cxfw_cmd_doorbell(Cxfw *fw, uint32_t slot_mask)
         cxfw_guest_error(fw, "doorbell while the command interface is down",
                          slot_mask);
         return;
-    }
-    if (slot_mask & ~valid) {
-        cxfw_guest_error(fw, "doorbell for slots beyond the queue", slot_mask);
-        slot_mask &= valid;
     }
     for (unsigned slot = 0; slot_mask; slot++, slot_mask >>= 1) {
         if ((slot_mask & 1) && execute_slot(fw, slot)) {
