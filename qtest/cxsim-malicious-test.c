@@ -90,46 +90,38 @@ static void test_bad_opcode(void)
 /* Lengths shorter than the command's layout. */
 static void test_short_lengths(void)
 {
+    static const struct {
+        uint32_t inlen, outlen;
+        uint8_t status;
+        uint32_t syndrome;
+    } cases[] = {
+        { 8, CXSIM_HDR_LEN, CXFW_STATUS_BAD_INP_LEN,
+          CXFW_SYND_INLEN_TOO_SHORT },
+        /* the opcode fits, uid and op_mod do not */
+        { 2, CXSIM_HDR_LEN, CXFW_STATUS_BAD_INP_LEN,
+          CXFW_SYND_INLEN_TOO_SHORT },
+        /* inlen 0: input bytes beyond inlen read as 0, so opcode 0 */
+        { 0, CXSIM_HDR_LEN, CXFW_STATUS_BAD_OP, CXFW_SYND_BAD_OPCODE },
+        /* output shorter than the header: the header is still written */
+        { CXSIM_HDR_LEN, 8, CXFW_STATUS_BAD_OUTP_LEN,
+          CXFW_SYND_OUTLEN_TOO_SHORT },
+    };
     CxsimDev *d = start_enabled(NULL);
     uint8_t out[CXSIM_HDR_LEN];
     uint8_t in[0x100] = { 0 };
     CxsimMsg *m;
+    int i;
 
     cxsim_bringup(d);
-    m = nop_msg(d, 8, CXSIM_HDR_LEN);
-    cxsim_msg_post(d, 0, m);
-    g_assert_cmphex(run_slot0(d), ==, CXFW_DELIV_OK);
-    slot0_out(d, out);
-    g_assert_cmphex(cx_status(out), ==, CXFW_STATUS_BAD_INP_LEN);
-    g_assert_cmphex(cx_syndrome(out), ==, CXFW_SYND_INLEN_TOO_SHORT);
-    cxsim_msg_free(d, m);
-
-    /* The opcode fits, uid and op_mod do not. */
-    m = nop_msg(d, 2, CXSIM_HDR_LEN);
-    cxsim_msg_post(d, 0, m);
-    g_assert_cmphex(run_slot0(d), ==, CXFW_DELIV_OK);
-    slot0_out(d, out);
-    g_assert_cmphex(cx_status(out), ==, CXFW_STATUS_BAD_INP_LEN);
-    g_assert_cmphex(cx_syndrome(out), ==, CXFW_SYND_INLEN_TOO_SHORT);
-    cxsim_msg_free(d, m);
-
-    /* inlen 0: input bytes beyond inlen read as 0, so opcode 0. */
-    m = nop_msg(d, 0, CXSIM_HDR_LEN);
-    cxsim_msg_post(d, 0, m);
-    g_assert_cmphex(run_slot0(d), ==, CXFW_DELIV_OK);
-    slot0_out(d, out);
-    g_assert_cmphex(cx_status(out), ==, CXFW_STATUS_BAD_OP);
-    g_assert_cmphex(cx_syndrome(out), ==, CXFW_SYND_BAD_OPCODE);
-    cxsim_msg_free(d, m);
-
-    /* Output shorter than the header: the header is still written. */
-    m = nop_msg(d, CXSIM_HDR_LEN, 8);
-    cxsim_msg_post(d, 0, m);
-    g_assert_cmphex(run_slot0(d), ==, CXFW_DELIV_OK);
-    slot0_out(d, out);
-    g_assert_cmphex(cx_status(out), ==, CXFW_STATUS_BAD_OUTP_LEN);
-    g_assert_cmphex(cx_syndrome(out), ==, CXFW_SYND_OUTLEN_TOO_SHORT);
-    cxsim_msg_free(d, m);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        m = nop_msg(d, cases[i].inlen, cases[i].outlen);
+        cxsim_msg_post(d, 0, m);
+        g_assert_cmphex(run_slot0(d), ==, CXFW_DELIV_OK);
+        slot0_out(d, out);
+        g_assert_cmphex(cx_status(out), ==, cases[i].status);
+        g_assert_cmphex(cx_syndrome(out), ==, cases[i].syndrome);
+        cxsim_msg_free(d, m);
+    }
 
     /* CREATE_EQ without its pas list header area. */
     cx_hdr(in, CXFW_OP_CREATE_EQ, 0);
