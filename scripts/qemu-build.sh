@@ -48,7 +48,8 @@ fetch_source() {
 		apt-get source -qq -o APT::Sandbox::User=root --download-only qemu >/dev/null)
 	# dpkg-source applies Debian's patches, which the build needs
 	dpkg-source -x "$dl"/qemu_*.dsc "$SRC" >/dev/null 2>&1
-	rm -rf "$dl"
+	# dpkg-source links the orig tarball next to the tree; only the tree stays
+	rm -rf "$dl" "$TOP"/qemu_*.orig.tar.*
 	touch "$SRC/.cxsim-unpacked"
 }
 

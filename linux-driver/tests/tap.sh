@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# TAP helpers for the guest suites (busybox sh).  Source it; call
+# ok/fail/check, then tap_done.
+TAP_N=0
+TAP_FAILED=0
+
+ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $*"
+}
+
+fail() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $*"
+}
+
+# check "description" command...: ok if the command succeeds
+check() {
+	desc=$1
+	shift
+	if "$@" > /tmp/check.out 2>&1; then
+		ok "$desc"
+	else
+		fail "$desc"
+		sed 's/^/#   /' /tmp/check.out
+	fi
+}
+
+# Kernel log lines added since the last call (dmesg -c clears it).
+new_kernel_log() {
+	dmesg -c 2>/dev/null
+}
+
+tap_done() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" = 0 ]
+}
