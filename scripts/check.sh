@@ -47,5 +47,20 @@ for t in "$QBUILD"/tests/qtest/cxsim/cxsim-*-test; do
 	log "$name: exit $rc"
 done
 
+# 3. guest suites: the guest kernel (cached build) under TCG
+bash "$CXSIM_ROOT/scripts/kernel-build.sh" >/dev/null || die "guest kernel build failed"
+run_guest_suite() {
+	local name=$1
+	shift
+	local out="$LOGS/guest-$name.tap"
+	log "running guest suite $name"
+	bash "$CXSIM_ROOT/scripts/run-guest.sh" "$@" >"$out.tmp" 2>"$LOGS/guest-$name.stderr"
+	local rc=$?
+	{ echo "# exit $rc"; cat "$out.tmp"; } >"$out"
+	rm -f "$out.tmp"
+	log "guest $name: exit $rc"
+}
+run_guest_suite stock-probe stock-probe
+
 "$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
 	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap
