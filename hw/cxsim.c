@@ -450,6 +450,44 @@ static const Property cxsim_properties[] = {
                        CXSIM_MSIX_VECTORS_DEFAULT),
 };
 
+static void cxsim_append_unsupported(uint16_t opcode, uint64_t count,
+                                     void *opaque)
+{
+    g_string_append_printf(opaque, "%s0x%x:%" PRIu64,
+                           ((GString *)opaque)->len ? "," : "", opcode, count);
+}
+
+/*
+ * "firmware-stats" (read-only, qom-get): the firmware's counters and live
+ * objects, for test runners (no leaks after a driver unload) and gap
+ * reports (opcodes the guest sent that the firmware does not implement).
+ */
+static char *cxsim_get_firmware_stats(Object *obj, Error **errp)
+{
+    CxsimState *s = CXSIM(obj);
+    g_autoptr(GString) unsupported = g_string_new(NULL);
+    CxfwStats st;
+
+    if (!s->fw) {
+        error_setg(errp, "device not realized");
+        return NULL;
+    }
+    cxfw_get_stats(s->fw, &st);
+    cxfw_foreach_unsupported(s->fw, cxsim_append_unsupported, unsupported);
+    return g_strdup_printf("hca_state=%u commands=%" PRIu64
+                           " command_errors=%" PRIu64
+                           " delivery_errors=%" PRIu64
+                           " events=%" PRIu64 " events_dropped=%" PRIu64
+                           " interrupts=%" PRIu64 " guest_errors=%" PRIu64
+                           " live_eqs=%u live_uars=%u pages_owned=%u"
+                           " unsupported=%" PRIu64 " unsupported_opcodes=%s",
+                           st.hca_state, st.commands, st.command_errors,
+                           st.delivery_errors, st.events, st.events_dropped,
+                           st.interrupts, st.guest_errors, st.live_eqs,
+                           st.live_uars, st.pages_owned, st.unsupported,
+                           unsupported->len ? unsupported->str : "none");
+}
+
 static void cxsim_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -468,6 +506,8 @@ static void cxsim_class_init(ObjectClass *klass, void *data)
     dc->desc = "cxsim: emulated ConnectX-like function (command interface)";
     dc->vmsd = &cxsim_vmstate;
     device_class_set_props(dc, cxsim_properties);
+    object_class_property_add_str(klass, "firmware-stats",
+                                  cxsim_get_firmware_stats, NULL);
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
 }
 

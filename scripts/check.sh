@@ -60,7 +60,9 @@ run_guest_suite() {
 	rm -f "$out.tmp"
 	log "guest $name: exit $rc"
 }
-run_guest_suite stock-probe stock-probe
+run_guest_suite stock-probe -c idle,nogaps stock-probe
+run_guest_suite stock-probe-pages -l stock-probe-pages \
+	-p ,profile=cx6dx-pages -c idle,nogaps stock-probe
 
 "$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
 	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap

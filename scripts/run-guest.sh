@@ -3,20 +3,30 @@
 #
 # Boot the test guest under TCG with cxsim devices and run guest suites.
 #
-#   run-guest.sh [-n DEVICES] [-p DEVICE_PROPS] [-k KERNEL_ARGS] [--kvm] SUITE[,SUITE...]
+#   run-guest.sh [-n DEVICES] [-p DEVICE_PROPS] [-k KERNEL_ARGS] [-l LOGNAME]
+#                [-c CHECKS] [--kvm] SUITE[,SUITE...]
 #
 # Prints the suites' TAP on stdout and exits with their status.  The guest
-# console goes to build/test-logs/guest-<suites>.console and is kept; on a
+# console goes to build/test-logs/guest-<LOGNAME>.console and is kept; on a
 # failure its last lines are shown.
+#
+# After the suites, the runner reads every device's firmware counters over
+# QMP (qom-get cxsimN firmware-stats), prints them and applies CHECKS, a
+# comma-separated list, as further TAP results:
+#   idle    the firmware holds nothing: HCA disabled, no EQ, UAR or page
+#   nogaps  the guest sent no opcode the firmware does not implement
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 devices=1 props="" kargs="" accel=tcg timeout_s=${GUEST_TIMEOUT:-600}
+logname="" checks=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-n) devices=$2; shift 2 ;;
 	-p) props=$2; shift 2 ;;
 	-k) kargs=$2; shift 2 ;;
+	-l) logname=$2; shift 2 ;;
+	-c) checks=$2; shift 2 ;;
 	--kvm) accel=kvm; shift ;;
 	*) die "unknown option $1" ;;
 	esac
@@ -29,38 +39,93 @@ QBUILD=$(bash "$CXSIM_ROOT/scripts/qemu-build.sh")
 LOGS="$CXSIM_ROOT/build/test-logs"
 mkdir -p "$LOGS" "$CXSIM_ROOT/build/guest"
 INITRD="$CXSIM_ROOT/build/guest/initramfs-$$.cpio.gz"
-trap 'rm -f "$INITRD" "$TAPFILE"' EXIT
 bash "$CXSIM_ROOT/scripts/guest-initramfs.sh" "$KBUILD" "$INITRD"
 
-name=${suites//,/-}
+name=${logname:-${suites//,/-}}
 CONSOLE="$LOGS/guest-$name.console"
 TAPFILE=$(mktemp)
+QMP="$CXSIM_ROOT/build/guest/qmp-$$.sock"
+trap 'rm -f "$INITRD" "$TAPFILE" "$QMP"' EXIT
 dev_args=()
-for _ in $(seq "$devices"); do
-	dev_args+=(-device "cxsim$props")
+for i in $(seq 0 $((devices - 1))); do
+	dev_args+=(-device "cxsim,id=cxsim$i$props")
 done
 
-set +e
-timeout "$timeout_s" "$QBUILD/qemu-system-x86_64" \
+# -no-shutdown: the guest's power-off stops QEMU but keeps it for QMP
+"$QBUILD/qemu-system-x86_64" \
 	-L /usr/share/qemu -L /usr/share/seabios \
 	-M q35 -accel "$accel" -m 512M -smp 2 -nodefaults -display none \
-	-no-reboot \
+	-no-reboot -no-shutdown -qmp "unix:$QMP,server=on,wait=off" \
 	-kernel "$KBUILD/arch/x86/boot/bzImage" -initrd "$INITRD" \
 	-append "console=ttyS0 panic=-1 loglevel=6 cxsim.suite=$suites $kargs" \
 	-serial "file:$CONSOLE" -serial "file:$TAPFILE" \
-	"${dev_args[@]}" </dev/null
-qemu_rc=$?
-set -e
+	"${dev_args[@]}" </dev/null &
+qemu_pid=$!
 
-cat "$TAPFILE"
+# Wait for the guest's last line (or QEMU's death, or the time limit).
+deadline=$((SECONDS + timeout_s))
+while ! grep -q '^# cxsim-guest-exit' "$TAPFILE" 2>/dev/null; do
+	kill -0 "$qemu_pid" 2>/dev/null || break
+	[ "$SECONDS" -lt "$deadline" ] || break
+	sleep 0.2
+done
 guest_rc=$(sed -n 's/^# cxsim-guest-exit \([0-9]*\).*/\1/p' "$TAPFILE" | tail -n1)
-if [ "$qemu_rc" = 124 ]; then
-	log "guest timed out after ${timeout_s}s (console: $CONSOLE)"
-	guest_rc=124
-elif [ -z "$guest_rc" ]; then
-	log "guest did not finish its suites (QEMU exit $qemu_rc; console: $CONSOLE)"
+
+# Host-side results: firmware state of every device.
+host_tap=$(mktemp)
+if kill -0 "$qemu_pid" 2>/dev/null; then
+	for i in $(seq 0 $((devices - 1))); do
+		stats=$("$HOST_PYTHON" "$CXSIM_ROOT/scripts/qmp.py" "$QMP" qom-get \
+			"{\"path\": \"cxsim$i\", \"property\": \"firmware-stats\"}" |
+			tr -d '"') || stats=""
+		echo "# firmware cxsim$i: $stats" >> "$host_tap"
+		field() { printf '%s\n' "$stats" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+		case ",$checks," in *,idle,*)
+			if [ "$(field hca_state)" = 0 ] && [ "$(field live_eqs)" = 0 ] &&
+			   [ "$(field live_uars)" = 0 ] && [ "$(field pages_owned)" = 0 ]; then
+				echo "ok - cxsim$i: firmware holds no objects or pages after the suites"
+			else
+				echo "not ok - cxsim$i: firmware still holds objects or pages"
+			fi >> "$host_tap" ;;
+		esac
+		case ",$checks," in *,nogaps,*)
+			if [ "$(field unsupported)" = 0 ]; then
+				echo "ok - cxsim$i: no unimplemented opcode was sent"
+			else
+				echo "not ok - cxsim$i: unimplemented opcodes sent: $(field unsupported_opcodes)"
+			fi >> "$host_tap" ;;
+		esac
+	done
+	"$HOST_PYTHON" "$CXSIM_ROOT/scripts/qmp.py" "$QMP" quit >/dev/null 2>&1 || true
+fi
+# QEMU ends by itself after quit, or is stopped here after a time-out.
+for _ in $(seq 50); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.1; done
+kill "$qemu_pid" 2>/dev/null || true
+wait "$qemu_pid" 2>/dev/null || true
+
+# One TAP stream: the guest's results, then the host's, numbered anew.
+cat "$TAPFILE" "$host_tap" | awk '
+	/^(not )?ok/ {
+		n++
+		sub(/^ok( [0-9]+)?/, "ok " n)
+		sub(/^not ok( [0-9]+)?/, "not ok " n)
+		if ($0 ~ /^not ok/) failed = 1
+	}
+	/^1\.\.[0-9]+/ { next }
+	{ print }
+	END { print "1.." n; exit failed }'
+tap_rc=$?
+rm -f "$host_tap"
+
+if [ -z "$guest_rc" ]; then
+	if [ "$SECONDS" -ge "$deadline" ]; then
+		log "guest timed out after ${timeout_s}s (console: $CONSOLE)"
+	else
+		log "guest did not finish its suites (console: $CONSOLE)"
+	fi
 	guest_rc=1
 fi
+[ "$tap_rc" = 0 ] || guest_rc=1
 if [ "$guest_rc" != 0 ]; then
 	log "last console lines:"
 	tail -n 40 "$CONSOLE" >&2
