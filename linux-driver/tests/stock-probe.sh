@@ -8,8 +8,7 @@
 EXPECTED='Failed to get valid vendor specific ID'
 
 bad_messages() {
-	grep -iE 'mlx5|cxsim' | grep -iE 'err|fail|warn|timeout|bug|call trace' |
-		grep -viE "$EXPECTED"
+	kernel_warnings "$EXPECTED"
 }
 
 first_device() {

@@ -27,9 +27,16 @@ check() {
 	fi
 }
 
-# Kernel log lines added since the last call (dmesg -c clears it).
+# Kernel log lines added since the last call (dmesg -c clears it), each
+# with its raw priority prefix: <0> emergency .. <4> warning .. <7> debug.
 new_kernel_log() {
-	dmesg -c 2>/dev/null
+	dmesg -r -c 2>/dev/null
+}
+
+# Warnings and worse among kernel log lines on stdin, less those matching
+# the extended regex $1 (messages documented as expected).
+kernel_warnings() {
+	grep -E '^<[0-4]>' | grep -vE "${1:-^$}"
 }
 
 tap_done() {
