@@ -69,7 +69,7 @@ static void slot0_out(CxsimDev *d, uint8_t *out16)
 /* Unknown opcodes: BAD_OP with the BAD_OPCODE syndrome, in any state. */
 static void test_bad_opcode(void)
 {
-    static const uint16_t ops[] = { 0x0000, 0x7ff, 0x106, 0xa04, 0xffff };
+    static const uint16_t ops[] = { 0x0000, 0x7ff, 0x106, 0xa0b, 0xffff };
     CxsimDev *d = cxsim_start(NULL);
     uint8_t out[CXSIM_HDR_LEN];
     int i;

@@ -12,9 +12,10 @@
 #define BIT(n) (1u << (n))
 
 /*
- * Minimum lengths are the mlx5_ifc.h layout sizes (cxfw-sizes.def), except
- * INIT_HCA's input: kernels before 6.x sent 16 bytes, newer ones 32 (with
- * sw_owner_id), and both must work.
+ * Minimum lengths are the mlx5_ifc.h layout sizes (cxfw-sizes.def; QUERY_UCTX
+ * has cxsim's own, there being no mlx5_ifc one), except INIT_HCA's input:
+ * kernels before 6.x sent 16 bytes, newer ones 32 (with sw_owner_id), and
+ * both must work.
  */
 #define HDR 16
 #define IN_OUT(cmd) CXFW_SIZEOF(cmd##_in), CXFW_SIZEOF(cmd##_out)
@@ -110,6 +111,21 @@ static const CxfwCommandDesc commands[] = {
       CXFW_OP_MOD_ANY,
       CXFW_HCA_ENABLED, false, CXFW_POLICY_QUERY,
       "no operation" },
+    { CXFW_OP_CREATE_UCTX, "CREATE_UCTX", cxfw_cmd_create_uctx,
+      IN_OUT(create_uctx),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_KERNEL,
+      "create a user context (uid 1..0xffff) with caps within uctx_cap" },
+    { CXFW_OP_QUERY_UCTX, "QUERY_UCTX", cxfw_cmd_query_uctx,
+      IN_OUT(query_uctx),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_QUERY,
+      "a user context's caps (cxsim layout: payload uid, 0 = header uid)" },
+    { CXFW_OP_DESTROY_UCTX, "DESTROY_UCTX", cxfw_cmd_destroy_uctx,
+      IN_OUT(destroy_uctx),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_KERNEL,
+      "destroy a user context that owns no objects" },
 };
 
 static const CxfwCommandDesc *sorted[G_N_ELEMENTS(commands)];
@@ -194,9 +210,17 @@ static uint8_t check_command(Cxfw *fw, const CxfwCommandDesc *d,
         return cxfw_fail(cmd, CXFW_STATUS_BAD_SYS_STATE,
                          CXFW_SYND_HCA_ALREADY_INITIALIZED);
     }
-    /* No user contexts exist yet: only the function's driver (uid 0). */
-    if (cmd->uid != 0) {
+    /*
+     * The caller: uid 0 is the function's driver; any other uid must name
+     * a live user context (the driver stamps it; a uid naming nothing is
+     * spoofed or stale).  Kernel-class commands are the driver's alone.
+     */
+    if (cmd->uid != CXFW_UID_KERNEL && !cxfw_uctx_find(fw, cmd->uid)) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM, CXFW_SYND_UID_UNKNOWN);
+    }
+    if (d->policy == CXFW_POLICY_KERNEL && cmd->uid != CXFW_UID_KERNEL) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
+                         CXFW_SYND_KERNEL_UID_REQUIRED);
     }
     return CXFW_STATUS_OK;
 }

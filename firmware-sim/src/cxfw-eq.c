@@ -24,6 +24,7 @@ static CxfwEq *eq_lookup(Cxfw *fw, uint32_t eqn, uint16_t uid)
 
 static void eq_free(Cxfw *fw, CxfwEq *eq)
 {
+    cxfw_uid_release(fw, eq->uid);
     fw->eqs[eq->eqn] = NULL;
     fw->live_eqs--;
     g_free(eq->pas);
@@ -90,13 +91,18 @@ static bool eq_write(Cxfw *fw, CxfwEq *eq, uint8_t type, uint8_t sub_type,
     return true;
 }
 
+/*
+ * The events posted here (command completions, page requests) are the
+ * function's: only its driver's (uid 0) queues receive them.
+ */
 void cxfw_eq_post(Cxfw *fw, uint8_t type, uint8_t sub_type,
                   const uint8_t data[28], uint64_t created_before)
 {
     for (unsigned i = 0; i < CXFW_MAX_EQS; i++) {
         CxfwEq *eq = fw->eqs[i];
 
-        if (!eq || !(eq->event_mask[type / 64] & (1ull << (type % 64))) ||
+        if (!eq || eq->uid != CXFW_UID_KERNEL ||
+            !(eq->event_mask[type / 64] & (1ull << (type % 64))) ||
             eq->created_seq >= created_before) {
             continue;
         }
@@ -168,8 +174,15 @@ uint8_t cxfw_cmd_create_eq(Cxfw *fw, CxfwCmd *cmd)
     }
     /*
      * Any event type may be subscribed to (mlx5_core's async EQ asks for a
-     * dozen); the firmware generates command completions only.
+     * dozen); the firmware generates command completions only.  Events
+     * are the function's: a user context's queue subscribes to none (it
+     * would otherwise see the driver's command completions).
      */
+    if (cmd->uid != CXFW_UID_KERNEL &&
+        (mask[0] | mask[1] | mask[2] | mask[3])) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
+                         CXFW_SYND_EQ_EVENTS_KERNEL_ONLY);
+    }
     for (uint64_t i = 0; i < npas; i++) {
         if (cxfw_be64(in + pas_off + i * PAS_ENTRY) % page_size) {
             return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
@@ -197,6 +210,7 @@ uint8_t cxfw_cmd_create_eq(Cxfw *fw, CxfwCmd *cmd)
     }
     fw->eqs[eqn] = eq;
     fw->live_eqs++;
+    cxfw_uid_hold(fw, eq->uid);
     cxfw_set(cmd->out, CXFW_FLD(create_eq_out, eq_number), eqn);
     return CXFW_STATUS_OK;
 }

@@ -14,6 +14,8 @@
 #define CXFW_MAX_EQS            256     /* eq_number is 8 bits */
 #define CXFW_UAR_FIRST          16      /* UAR pages below alias the iseg */
 #define CXFW_PAGE_SIZE          4096
+#define CXFW_UID_KERNEL         0       /* the function's driver */
+#define CXFW_UID_MAX            0xffff  /* user contexts: 1..0xffff */
 
 /* One command being executed: whole input and output, headers included. */
 typedef struct CxfwCmd {
@@ -53,6 +55,24 @@ typedef struct CxfwEq {
     bool armed;
 } CxfwEq;
 
+/* A UAR page: free, or allocated to uid. */
+typedef struct CxfwUar {
+    bool live;
+    uint16_t uid;
+} CxfwUar;
+
+/*
+ * A user context.  Objects (EQs, UARs) carry their owner's uid; objects
+ * counts them so DESTROY_UCTX can refuse a context that still owns some.
+ * An object never outlives its context, so a live context is the only
+ * thing that can hold a uid.
+ */
+typedef struct CxfwUctx {
+    uint16_t uid;
+    uint32_t cap;               /* uctx.cap, a subset of uctx_cap */
+    uint32_t objects;
+} CxfwUctx;
+
 struct Cxfw {
     CxfwHostOps ops;
     void *opaque;
@@ -74,12 +94,16 @@ struct Cxfw {
     /* pages the driver gave: address -> present */
     GHashTable *pages;
 
-    /* UARs: bit per page index, set = allocated */
-    GArray *uars;               /* of gboolean, indexed by UAR index */
+    /* UARs, indexed by UAR page index */
+    GArray *uars;               /* of CxfwUar */
     uint32_t live_uars;
 
     CxfwEq *eqs[CXFW_MAX_EQS];
     uint32_t live_eqs;
+
+    /* user contexts: uid -> CxfwUctx */
+    GHashTable *uctxs;
+    uint16_t last_uid;          /* round-robin allocation cursor */
 
     /* counters */
     CxfwStats stats;
@@ -96,14 +120,27 @@ bool cxfw_dma_write(Cxfw *fw, uint64_t addr, const void *buf, size_t len);
 void cxfw_guest_error(Cxfw *fw, const char *what, uint64_t arg);
 uint8_t cxfw_dispatch(Cxfw *fw, CxfwCmd *cmd);
 
-/* object teardown, used by DISABLE_HCA, TEARDOWN_HCA and reset */
+/*
+ * Object teardown, used by DISABLE_HCA, TEARDOWN_HCA and reset.  Objects
+ * go before the contexts that own them.
+ */
 void cxfw_eq_destroy_all(Cxfw *fw);
 void cxfw_uar_free_all(Cxfw *fw);
+void cxfw_uctx_free_all(Cxfw *fw);
 void cxfw_pages_forget_all(Cxfw *fw);
 bool cxfw_uar_owned(Cxfw *fw, uint32_t index, uint16_t uid);
 bool cxfw_uar_in_use(Cxfw *fw, uint32_t index);
 uint32_t cxfw_pages_owned(Cxfw *fw);
 uint32_t cxfw_pages_needed(Cxfw *fw, unsigned stage);
+
+/*
+ * User contexts.  cxfw_uctx_find() is NULL for uid 0 (the function's
+ * driver, which is not a context).  Every object a uid creates takes a
+ * hold on its context and releases it when freed (no-ops for uid 0).
+ */
+CxfwUctx *cxfw_uctx_find(Cxfw *fw, uint16_t uid);
+void cxfw_uid_hold(Cxfw *fw, uint16_t uid);
+void cxfw_uid_release(Cxfw *fw, uint16_t uid);
 
 /*
  * Write an event into every EQ subscribed to its type that was created
@@ -131,6 +168,9 @@ uint8_t cxfw_cmd_create_eq(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_destroy_eq(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_query_eq(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_create_uctx(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_query_uctx(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_destroy_uctx(Cxfw *fw, CxfwCmd *cmd);
 
 /* reset the HCA's run-time state (objects, pages, caps) */
 void cxfw_hca_reset(Cxfw *fw);

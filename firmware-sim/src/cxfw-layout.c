@@ -13,8 +13,10 @@ const unsigned cxfw_field_count =
     sizeof(cxfw_field_table) / sizeof(cxfw_field_table[0]);
 
 const CxfwSizeInfo cxfw_size_table[] = {
-#define CXFW_SIZE(layout, bytes) { #layout, bytes },
+#define CXFW_SIZE(layout, bytes) { #layout, bytes, 1 },
+#define CXFW_SIZE_OWN(layout, bytes) { #layout, bytes, 0 },
 #include "cxfw-sizes.def"
+#undef CXFW_SIZE_OWN
 #undef CXFW_SIZE
 };
 

@@ -115,13 +115,16 @@ static inline void cxfw_set(void *buf, CxfwFieldId f, uint64_t value)
 #define CXFW_SIZEOF(layout) CXFW_SIZEOF_##layout
 enum {
 #define CXFW_SIZE(layout, bytes) CXFW_SIZEOF(layout) = (bytes),
+#define CXFW_SIZE_OWN(layout, bytes) CXFW_SIZE(layout, bytes)
 #include "cxfw-sizes.def"
+#undef CXFW_SIZE_OWN
 #undef CXFW_SIZE
 };
 
 typedef struct CxfwSizeInfo {
     const char *layout;
     uint32_t bytes;
+    int ifc;                    /* 1: an mlx5_ifc structure, 0: cxsim's own */
 } CxfwSizeInfo;
 
 extern const CxfwSizeInfo cxfw_size_table[];

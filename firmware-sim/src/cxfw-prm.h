@@ -26,6 +26,9 @@ enum CxfwOpcode {
     CXFW_OP_DEALLOC_UAR           = 0x803,
     CXFW_OP_ACCESS_REG            = 0x805,
     CXFW_OP_NOP                   = 0x80d,
+    CXFW_OP_CREATE_UCTX           = 0xa04,
+    CXFW_OP_QUERY_UCTX            = 0xa05,
+    CXFW_OP_DESTROY_UCTX          = 0xa06,
 };
 
 /* Command status (output byte 0). */
@@ -71,6 +74,15 @@ enum CxfwHcaState {
 enum CxfwEventType {
     CXFW_EVENT_CMD                = 0x0a,
     CXFW_EVENT_PAGE_REQUEST       = 0x0b,
+};
+
+/* User context capabilities (uctx.cap, general capability uctx_cap). */
+enum CxfwUctxCap {
+    CXFW_UCTX_CAP_RAW_TX                  = 0x01,
+    CXFW_UCTX_CAP_INTERNAL_DEV_RES        = 0x02,
+    CXFW_UCTX_CAP_TOOLS_RESOURCES         = 0x04,
+    CXFW_UCTX_CAP_RDMA_CTRL               = 0x08,
+    CXFW_UCTX_CAP_RDMA_CTRL_OTHER_VHCA    = 0x10,
 };
 
 /* Register ids (ACCESS_REG register_id). */

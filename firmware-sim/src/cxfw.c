@@ -51,9 +51,11 @@ Cxfw *cxfw_new(const CxfwConfig *cfg, const CxfwHostOps *ops, void *opaque,
     }
     fw->pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                       NULL);
-    fw->uars = g_array_sized_new(FALSE, TRUE, sizeof(gboolean),
+    fw->uars = g_array_sized_new(FALSE, TRUE, sizeof(CxfwUar),
                                  profile->num_uar_pages);
     g_array_set_size(fw->uars, profile->num_uar_pages);
+    fw->uctxs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                      g_free);
     fw->unsupported = g_hash_table_new(g_direct_hash, g_direct_equal);
     cxfw_reset(fw);
     return fw;
@@ -67,6 +69,7 @@ void cxfw_free(Cxfw *fw)
     cxfw_hca_reset(fw);
     g_hash_table_destroy(fw->pages);
     g_array_free(fw->uars, TRUE);
+    g_hash_table_destroy(fw->uctxs);
     g_hash_table_destroy(fw->unsupported);
     g_free(fw->in_buf);
     g_free(fw->out_buf);
@@ -77,6 +80,7 @@ void cxfw_hca_reset(Cxfw *fw)
 {
     cxfw_eq_destroy_all(fw);
     cxfw_uar_free_all(fw);
+    cxfw_uctx_free_all(fw);
     cxfw_pages_forget_all(fw);
     fw->hca_state = CXFW_HCA_DISABLED;
     fw->issi = 0;
@@ -87,6 +91,12 @@ void cxfw_hca_reset(Cxfw *fw)
 void cxfw_reset(Cxfw *fw)
 {
     cxfw_hca_reset(fw);
+    /*
+     * Power-on: uid numbering starts over.  DISABLE_HCA, TEARDOWN_HCA and
+     * a queue address write free the contexts but keep the cursor, so a
+     * uid a surviving driver still holds is not reissued at once.
+     */
+    fw->last_uid = 0;
     fw->cmdq_addr = 0;
     fw->nic_interface = 0;
     fw->health_counter = 0;
@@ -125,6 +135,7 @@ void cxfw_get_stats(const Cxfw *fw, CxfwStats *stats)
     *stats = fw->stats;
     stats->live_eqs = fw->live_eqs;
     stats->live_uars = fw->live_uars;
+    stats->live_uctxs = g_hash_table_size(fw->uctxs);
     stats->pages_owned = g_hash_table_size(fw->pages);
     stats->hca_state = fw->hca_state;
 }

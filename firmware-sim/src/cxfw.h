@@ -106,6 +106,7 @@ typedef struct CxfwStats {
     uint64_t guest_errors;      /* ignored bad accesses */
     uint32_t live_eqs;
     uint32_t live_uars;
+    uint32_t live_uctxs;        /* user contexts (uids other than 0) */
     uint32_t pages_owned;       /* pages the driver gave and has not taken */
     uint8_t hca_state;          /* CxfwHcaState */
 } CxfwStats;

@@ -4,6 +4,7 @@
  *     layout field ifc-path bit-offset width
  * then the layout sizes:
  *     layout - size - bytes
+ * (cxsim's own layouts, with no mlx5_ifc structure, say own-size).
  * check-layouts.py compares it with the kernel's mlx5_ifc.h.
  */
 #include <stdio.h>
@@ -19,7 +20,8 @@ int main(void)
                f->bit, f->width);
     }
     for (unsigned i = 0; i < cxfw_size_count; i++) {
-        printf("%s - size - %u\n", cxfw_size_table[i].layout,
+        printf("%s - %s - %u\n", cxfw_size_table[i].layout,
+               cxfw_size_table[i].ifc ? "size" : "own-size",
                cxfw_size_table[i].bytes);
     }
     return 0;

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * User contexts (UIDs): CREATE_UCTX, QUERY_UCTX and DESTROY_UCTX.
+ *
+ * uid 0 is the function's driver.  Every other uid names a context the
+ * driver created for one user (an open mlx5ctl or fwctl file) and stamps
+ * into the header of each command it forwards for that user.  The rules:
+ *
+ * - only uid 0 creates and destroys contexts (the opcode table's policy
+ *   class), and a non-zero header uid must name a live context (dispatch);
+ * - a context's capabilities are a subset of the device's current
+ *   uctx_cap, and at most 1 << log_max_uctx contexts are live;
+ * - uids are 1..0xffff, handed out round-robin from the last one given
+ *   and skipping live ones, so a destroyed uid is not reissued until the
+ *   other 65534 have been: a stale uid a driver still holds names nothing
+ *   rather than somebody else's context;
+ * - objects (EQs, UARs) record their owner's uid, every lookup by id
+ *   matches it, and a context that owns objects cannot be destroyed, so no
+ *   object outlives its context;
+ * - DISABLE_HCA, TEARDOWN_HCA, a reset and a command queue address write
+ *   free every context (after the objects).
+ *
+ * QUERY_UCTX has no mlx5_ifc layout; cxsim's own is in cxfw-fields.def.
+ */
+#include "cxfw-internal.h"
+
+#define CAP(field) CXFW_FLD(cmd_hca_cap, field)
+
+/* QUERY_UCTX's own layout reuses its neighbours' field positions. */
+G_STATIC_ASSERT(CXFW_FLD(query_uctx_in, uid) ==
+                CXFW_FLD(destroy_uctx_in, uid));
+G_STATIC_ASSERT(CXFW_FLD(query_uctx_out, uid) ==
+                CXFW_FLD(create_uctx_out, uid));
+G_STATIC_ASSERT(CXFW_FLD(query_uctx_out, cap) ==
+                CXFW_FLD(create_uctx_in, cap));
+G_STATIC_ASSERT(CXFW_SIZEOF(query_uctx_out) == CXFW_SIZEOF(create_uctx_in));
+
+CxfwUctx *cxfw_uctx_find(Cxfw *fw, uint16_t uid)
+{
+    if (uid == CXFW_UID_KERNEL) {
+        return NULL;
+    }
+    return g_hash_table_lookup(fw->uctxs, GUINT_TO_POINTER(uid));
+}
+
+void cxfw_uid_hold(Cxfw *fw, uint16_t uid)
+{
+    CxfwUctx *u = cxfw_uctx_find(fw, uid);
+
+    if (u) {
+        u->objects++;
+    }
+}
+
+void cxfw_uid_release(Cxfw *fw, uint16_t uid)
+{
+    CxfwUctx *u = cxfw_uctx_find(fw, uid);
+
+    if (u && u->objects) {
+        u->objects--;
+    }
+}
+
+void cxfw_uctx_free_all(Cxfw *fw)
+{
+    g_hash_table_remove_all(fw->uctxs);
+}
+
+/* Live contexts allowed: 1 << log_max_uctx, within the uid space. */
+static uint32_t uctx_limit(Cxfw *fw)
+{
+    uint32_t log = cxfw_get(fw->cap_general_cur, CAP(log_max_uctx));
+
+    return log >= 16 ? CXFW_UID_MAX : MIN(1u << log, CXFW_UID_MAX);
+}
+
+/* The first uid after the cursor that no live context holds, 0 if none. */
+static uint16_t uid_alloc(Cxfw *fw)
+{
+    uint16_t uid = fw->last_uid;
+
+    for (uint32_t i = 0; i < CXFW_UID_MAX; i++) {
+        uid = uid >= CXFW_UID_MAX ? 1 : uid + 1;
+        if (!cxfw_uctx_find(fw, uid)) {
+            fw->last_uid = uid;
+            return uid;
+        }
+    }
+    return 0;
+}
+
+uint8_t cxfw_cmd_create_uctx(Cxfw *fw, CxfwCmd *cmd)
+{
+    uint32_t cap = cxfw_get(cmd->in, CXFW_FLD(create_uctx_in, cap));
+    uint32_t dev_cap = cxfw_get(fw->cap_general_cur, CAP(uctx_cap));
+    CxfwUctx *u;
+    uint16_t uid;
+
+    if (cap & ~dev_cap) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
+                         CXFW_SYND_UCTX_CAP_UNSUPPORTED);
+    }
+    if (g_hash_table_size(fw->uctxs) >= uctx_limit(fw)) {
+        return cxfw_fail(cmd, CXFW_STATUS_NO_RES, CXFW_SYND_UCTX_EXHAUSTED);
+    }
+    uid = uid_alloc(fw);
+    if (!uid) {
+        return cxfw_fail(cmd, CXFW_STATUS_NO_RES, CXFW_SYND_UCTX_EXHAUSTED);
+    }
+    u = g_new0(CxfwUctx, 1);
+    u->uid = uid;
+    u->cap = cap;
+    g_hash_table_insert(fw->uctxs, GUINT_TO_POINTER(uid), u);
+    cxfw_set(cmd->out, CXFW_FLD(create_uctx_out, uid), uid);
+    return CXFW_STATUS_OK;
+}
+
+/*
+ * The context named by the payload uid, or by the header uid when the
+ * payload's is 0.  A user context sees only itself: asking about another
+ * uid answers exactly as a uid that names nothing.  uid 0 may ask about
+ * any context; it is not one itself.
+ */
+uint8_t cxfw_cmd_query_uctx(Cxfw *fw, CxfwCmd *cmd)
+{
+    uint16_t uid = cxfw_get(cmd->in, CXFW_FLD(query_uctx_in, uid));
+    CxfwUctx *u;
+
+    if (uid == 0) {
+        uid = cmd->uid;
+    }
+    if (cmd->uid != CXFW_UID_KERNEL && uid != cmd->uid) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_RES, CXFW_SYND_UCTX_UNKNOWN);
+    }
+    u = cxfw_uctx_find(fw, uid);
+    if (!u) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_RES, CXFW_SYND_UCTX_UNKNOWN);
+    }
+    cxfw_set(cmd->out, CXFW_FLD(query_uctx_out, uid), u->uid);
+    cxfw_set(cmd->out, CXFW_FLD(query_uctx_out, cap), u->cap);
+    return CXFW_STATUS_OK;
+}
+
+uint8_t cxfw_cmd_destroy_uctx(Cxfw *fw, CxfwCmd *cmd)
+{
+    uint16_t uid = cxfw_get(cmd->in, CXFW_FLD(destroy_uctx_in, uid));
+    CxfwUctx *u = cxfw_uctx_find(fw, uid);
+
+    if (!u) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_RES, CXFW_SYND_UCTX_UNKNOWN);
+    }
+    if (u->objects) {
+        return cxfw_fail(cmd, CXFW_STATUS_RES_BUSY, CXFW_SYND_UCTX_BUSY);
+    }
+    g_hash_table_remove(fw->uctxs, GUINT_TO_POINTER(uid));
+    return CXFW_STATUS_OK;
+}
