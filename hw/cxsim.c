@@ -479,11 +479,13 @@ static char *cxsim_get_firmware_stats(Object *obj, Error **errp)
                            " delivery_errors=%" PRIu64
                            " events=%" PRIu64 " events_dropped=%" PRIu64
                            " interrupts=%" PRIu64 " guest_errors=%" PRIu64
-                           " live_eqs=%u live_uars=%u pages_owned=%u"
+                           " live_uctxs=%u live_eqs=%u live_uars=%u"
+                           " pages_owned=%u"
                            " unsupported=%" PRIu64 " unsupported_opcodes=%s",
                            st.hca_state, st.commands, st.command_errors,
                            st.delivery_errors, st.events, st.events_dropped,
-                           st.interrupts, st.guest_errors, st.live_eqs,
+                           st.interrupts, st.guest_errors, st.live_uctxs,
+                           st.live_eqs,
                            st.live_uars, st.pages_owned, st.unsupported,
                            unsupported->len ? unsupported->str : "none");
 }

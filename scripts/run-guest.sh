@@ -13,7 +13,8 @@
 # After the suites, the runner reads every device's firmware counters over
 # QMP (qom-get cxsimN firmware-stats), prints them and applies CHECKS, a
 # comma-separated list, as further TAP results:
-#   idle    the firmware holds nothing: HCA disabled, no EQ, UAR or page
+#   idle    the firmware holds nothing: HCA disabled, no user context, EQ,
+#           UAR or page
 #   nogaps  the guest sent no opcode the firmware does not implement
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -81,7 +82,8 @@ if kill -0 "$qemu_pid" 2>/dev/null; then
 		echo "# firmware cxsim$i: $stats" >> "$host_tap"
 		field() { printf '%s\n' "$stats" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 		case ",$checks," in *,idle,*)
-			if [ "$(field hca_state)" = 0 ] && [ "$(field live_eqs)" = 0 ] &&
+			if [ "$(field hca_state)" = 0 ] && [ "$(field live_uctxs)" = 0 ] &&
+			   [ "$(field live_eqs)" = 0 ] &&
 			   [ "$(field live_uars)" = 0 ] && [ "$(field pages_owned)" = 0 ]; then
 				echo "ok - cxsim$i: firmware holds no objects or pages after the suites"
 			else
