@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Thin entry points; the work is in scripts/.
 
-.PHONY: all check demo docs clean
+.PHONY: all check demo docs fuzz fuzz-repro clean
 
 all: check
 
@@ -12,6 +12,15 @@ check:
 # Start QEMU with the device and show it answering commands.
 demo:
 	@bash scripts/demo.sh
+
+# Run every libFuzzer target for FUZZ_TIME seconds (default 60) each.
+FUZZ_TIME ?= 60
+fuzz:
+	@bash scripts/fuzz.sh run $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+# Replay one input: make fuzz-repro FILE=build/fuzz/crashes/exec-crash-...
+fuzz-repro:
+	@bash scripts/fuzz.sh repro $(FILE) $(TARGET)
 
 # Regenerate the reference pages generated from the firmware's tables.
 docs:

@@ -32,6 +32,23 @@ meson test -C "$HOST_BUILD" --no-rebuild --print-errorlogs \
 	>"$LOGS/meson-test.log" 2>&1
 tail -n 8 "$LOGS/meson-test.log" >&2
 
+# 1b. a 60-second smoke run of the in-process fuzz targets (20 s each)
+log "fuzz smoke run"
+bash "$CXSIM_ROOT/scripts/fuzz.sh" run "${FUZZ_SMOKE_SECONDS:-20}" \
+	>"$LOGS/fuzz-smoke.out" 2>&1
+fuzz_rc=$?
+{
+	echo "# exit 0"
+	awk 'NR > 1 && NF >= 6 {
+		if ($6 == "ok")
+			printf "ok - fuzz %s: %s runs, %s/s, %s features\n", $1, $2, $3, $5
+		else
+			printf "not ok - fuzz %s: %s\n", $1, $0
+	}' "$LOGS/fuzz-smoke.out"
+	[ "$fuzz_rc" = 0 ] || grep -q '^exec\|^transport\|^sequence' "$LOGS/fuzz-smoke.out" ||
+		echo "not ok - fuzz build or seeds failed (see fuzz-smoke.out)"
+} >"$LOGS/fuzz-smoke.tap"
+
 # 2. qtests against the device in QEMU
 QBUILD=$(bash "$CXSIM_ROOT/scripts/qemu-build.sh") || die "QEMU build failed"
 log "running qtests"

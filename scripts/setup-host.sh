@@ -14,6 +14,7 @@ PACKAGES=(
 	python3 python3-venv
 	seabios qemu-system-data
 	cpio busybox-static bc kmod libelf-dev libssl-dev xz-utils rsync
+	clang libclang-rt-14-dev
 )
 # meson must come from bookworm-backports (QEMU 10 needs >= 1.5)
 BACKPORTS=(meson)

@@ -10,6 +10,7 @@
 #define ISEG_DWORD(field) ((ISEG_FLD(field) >> 7) / 32 * 4)
 
 /* the offsets cxfw.h publishes for the host are the layout's */
+G_STATIC_ASSERT(ISEG_DWORD(cmdq_phy_addr_63_32) == CXFW_ISEG_CMDQ_ADDR_H);
 G_STATIC_ASSERT(ISEG_DWORD(cmdq_phy_addr_31_12) == CXFW_ISEG_CMDQ_ADDR_L);
 G_STATIC_ASSERT(ISEG_DWORD(command_doorbell_vector) == CXFW_ISEG_CMD_DBELL);
 

@@ -48,6 +48,7 @@ typedef struct CxfwConfig {
 /* BAR0 geometry: the init segment, then UAR pages (4 KiB each). */
 #define CXFW_ISEG_SIZE          0x2010
 #define CXFW_UAR_PAGE_SIZE      0x1000
+#define CXFW_ISEG_CMDQ_ADDR_H   0x010   /* queue address, high 32 bits */
 #define CXFW_ISEG_CMDQ_ADDR_L   0x014   /* queue address: resets firmware */
 #define CXFW_ISEG_CMD_DBELL     0x018   /* doorbell register offset */
 
@@ -118,6 +119,13 @@ typedef void (*CxfwUnsupportedFn)(uint16_t opcode, uint64_t count,
                                   void *opaque);
 void cxfw_foreach_unsupported(const Cxfw *fw, CxfwUnsupportedFn fn,
                               void *opaque);
+
+/*
+ * Check the instance's internal consistency (counters, owners, states).
+ * Returns false and a message (g_free it) on the first violation.  For
+ * fuzzers and tests: a violation is a firmware bug, whatever the input.
+ */
+bool cxfw_check_invariants(Cxfw *fw, char **why);
 
 /* Names for tools and traces; NULL when unknown. */
 const char *cxfw_opcode_name(uint16_t opcode);

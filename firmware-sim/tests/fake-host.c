@@ -198,10 +198,38 @@ uint32_t fh_syndrome(const void *out)
     return cxfw_get(out, FH_SYNDROME);
 }
 
+/*
+ * With CXFW_SEED_DIR set, every command a test sends is saved there in the
+ * fuzz-exec input format (flags, outlen, input): the fuzzers' seed corpus
+ * is what the suites send.
+ */
+static void record_seed(FakeHost *fh, const void *in, uint32_t inlen,
+                        uint32_t outlen)
+{
+    const char *dir = g_getenv("CXFW_SEED_DIR");
+    g_autofree uint8_t *seed = NULL;
+    g_autofree char *sum = NULL, *path = NULL;
+
+    if (!dir || inlen > 0x10000) {
+        return;
+    }
+    seed = g_malloc(3 + inlen);
+    seed[0] = fh_stats(fh).hca_state == CXFW_HCA_INITIALIZED;
+    seed[1] = MIN(outlen, 0xffff) >> 8;
+    seed[2] = MIN(outlen, 0xffff) & 0xff;
+    memcpy(seed + 3, in, inlen);
+    sum = g_compute_checksum_for_data(G_CHECKSUM_SHA1, seed, 3 + inlen);
+    path = g_build_filename(dir, sum, NULL);
+    g_file_set_contents(path, (const char *)seed, 3 + inlen, NULL);
+}
+
 uint8_t fh_exec(FakeHost *fh, const void *in, uint32_t inlen, void *out,
                 uint32_t outlen)
 {
-    uint8_t status = cxfw_exec(fh->fw, in, inlen, out, outlen);
+    uint8_t status;
+
+    record_seed(fh, in, inlen, outlen);
+    status = cxfw_exec(fh->fw, in, inlen, out, outlen);
 
     if (outlen >= FH_HDR_LEN) {
         /* the header the device writes agrees with the return value */

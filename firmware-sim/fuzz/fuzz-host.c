@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz-host.h"
+
+void fuzz_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "cxfw fuzz: invariant violated: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    abort();
+}
+
+static bool in_mem(uint64_t addr, size_t len)
+{
+    return addr >= FUZZ_MEM_BASE && len <= FUZZ_MEM_SIZE &&
+           addr - FUZZ_MEM_BASE <= FUZZ_MEM_SIZE - len;
+}
+
+static bool fh_dma_read(void *opaque, uint64_t addr, void *buf, size_t len)
+{
+    FuzzHost *fh = opaque;
+
+    if (!in_mem(addr, len)) {
+        return false;
+    }
+    memcpy(buf, fh->mem + (addr - FUZZ_MEM_BASE), len);
+    return true;
+}
+
+static bool fh_dma_write(void *opaque, uint64_t addr, const void *buf,
+                         size_t len)
+{
+    FuzzHost *fh = opaque;
+
+    if (!in_mem(addr, len)) {
+        return false;
+    }
+    if (addr < FUZZ_CANARY + 4096 && addr + len > FUZZ_CANARY) {
+        fuzz_fail("DMA write of %zu bytes at 0x%llx hits memory the guest "
+                  "never gave the device", len, (unsigned long long)addr);
+    }
+    memcpy(fh->mem + (addr - FUZZ_MEM_BASE), buf, len);
+    return true;
+}
+
+static void fh_notify(void *opaque, unsigned vector)
+{
+    if (vector >= FUZZ_MSIX) {
+        fuzz_fail("notify of vector %u, the function has %u", vector,
+                  FUZZ_MSIX);
+    }
+}
+
+static uint64_t fh_clock(void *opaque)
+{
+    return 0;
+}
+
+static const CxfwHostOps fuzz_ops = {
+    .dma_read = fh_dma_read,
+    .dma_write = fh_dma_write,
+    .notify = fh_notify,
+    .clock_ns = fh_clock,
+};
+
+FuzzHost *fuzz_host_new(void)
+{
+    CxfwConfig cfg = { .msix_vectors = FUZZ_MSIX };
+    FuzzHost *fh = g_new0(FuzzHost, 1);
+    char *err = NULL;
+
+    fh->mem = g_malloc0(FUZZ_MEM_SIZE);
+    fh->fw = cxfw_new(&cfg, &fuzz_ops, fh, &err);
+    if (!fh->fw) {
+        fuzz_fail("cxfw_new: %s", err);
+    }
+    return fh;
+}
+
+void fuzz_host_free(FuzzHost *fh)
+{
+    cxfw_free(fh->fw);
+    g_free(fh->mem);
+    g_free(fh);
+}
+
+uint8_t fuzz_exec(FuzzHost *fh, const void *in, uint32_t inlen, void *out,
+                  uint32_t outlen)
+{
+    uint8_t status = cxfw_exec(fh->fw, in, inlen, out, outlen);
+
+    if (outlen >= 16 &&
+        cxfw_get(out, CXFW_FLD(query_pages_out, status)) != status) {
+        fuzz_fail("output status %u, returned %u",
+                  (unsigned)cxfw_get(out, CXFW_FLD(query_pages_out, status)),
+                  status);
+    }
+    return status;
+}
+
+static uint8_t simple(FuzzHost *fh, uint16_t opcode, uint8_t *out,
+                      uint32_t outlen)
+{
+    uint8_t in[16] = { 0 };
+
+    cxfw_set(in, CXFW_FLD(create_eq_in, opcode), opcode);
+    return fuzz_exec(fh, in, sizeof(in), out, outlen);
+}
+
+uint32_t fuzz_bringup(FuzzHost *fh)
+{
+    uint8_t out[16];
+
+    if (simple(fh, CXFW_OP_ENABLE_HCA, out, sizeof(out)) ||
+        simple(fh, CXFW_OP_INIT_HCA, out, sizeof(out)) ||
+        simple(fh, CXFW_OP_ALLOC_UAR, out, sizeof(out))) {
+        fuzz_fail("bring-up failed");
+    }
+    return cxfw_get(out, CXFW_FLD(alloc_uar_out, uar));
+}
+
+void fuzz_check(FuzzHost *fh)
+{
+    char *why = NULL;
+
+    if (!cxfw_check_invariants(fh->fw, &why)) {
+        fuzz_fail("%s", why);
+    }
+}
+
+uint16_t fuzz_create_uctx(FuzzHost *fh, uint32_t cap)
+{
+    uint8_t in[CXFW_SIZEOF(create_uctx_in)] = { 0 };
+    uint8_t out[CXFW_SIZEOF(create_uctx_out)];
+
+    cxfw_set(in, CXFW_FLD(create_eq_in, opcode), CXFW_OP_CREATE_UCTX);
+    cxfw_set(in, CXFW_FLD(create_uctx_in, cap), cap);
+    if (fuzz_exec(fh, in, sizeof(in), out, sizeof(out))) {
+        return 0;
+    }
+    return cxfw_get(out, CXFW_FLD(create_uctx_out, uid));
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A small, fast host for the fuzz targets: 256 KiB of guest memory, DMA
+ * that fails outside it or into the canary page (which no target ever
+ * hands to the firmware), and the checks every target runs after each
+ * input.
+ */
+#ifndef FUZZ_HOST_H
+#define FUZZ_HOST_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "cxfw.h"
+#include "cxfw-layout.h"
+#include "cxfw-prm.h"
+
+#define FUZZ_MEM_BASE   0x10000ull
+#define FUZZ_MEM_SIZE   (256u << 10)
+#define FUZZ_CANARY     (FUZZ_MEM_BASE + FUZZ_MEM_SIZE - 4096)
+#define FUZZ_MSIX       4
+
+typedef struct FuzzHost {
+    Cxfw *fw;
+    uint8_t *mem;
+} FuzzHost;
+
+FuzzHost *fuzz_host_new(void);
+void fuzz_host_free(FuzzHost *fh);
+/* Run one command through cxfw_exec; returns the status. */
+uint8_t fuzz_exec(FuzzHost *fh, const void *in, uint32_t inlen, void *out,
+                  uint32_t outlen);
+/* ENABLE_HCA, INIT_HCA and ALLOC_UAR (default profile: no pages). */
+uint32_t fuzz_bringup(FuzzHost *fh);
+/* CREATE_UCTX as uid 0; returns the new uid or 0. */
+uint16_t fuzz_create_uctx(FuzzHost *fh, uint32_t cap);
+/* Abort with a message if the firmware's invariants do not hold. */
+void fuzz_check(FuzzHost *fh);
+void fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Write starting inputs for the transport and sequence targets into
+ * DIR/transport and DIR/sequence (the exec target's seeds come from the
+ * unit tests, which record every command they send: CXFW_SEED_DIR).
+ *     fuzz-seeds DIR
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cxfw-layout.h"
+#include "cxfw-prm.h"
+
+static void save(const char *dir, const char *name, const void *data,
+                 size_t len)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    GError *err = NULL;
+
+    if (!g_file_set_contents(path, data, len, &err)) {
+        fprintf(stderr, "fuzz-seeds: %s\n", err->message);
+        exit(1);
+    }
+}
+
+/* A queue entry at slot for a command of inlen/outlen, inline only. */
+static void entry(uint8_t *qe, uint16_t opcode, uint32_t outlen,
+                  uint64_t out_ptr)
+{
+    cxfw_set(qe, CXFW_FLD(cmd_queue_entry, type), CXFW_CMD_TRANSPORT_PCIE);
+    cxfw_set(qe, CXFW_FLD(cmd_queue_entry, input_length), 16);
+    cxfw_set(qe, CXFW_FLD(cmd_queue_entry, output_length), outlen);
+    cxfw_put_be32(qe + 0x10, (uint32_t)opcode << 16);
+    cxfw_put_be64(qe + 0x30, out_ptr);
+    cxfw_set(qe, CXFW_FLD(cmd_queue_entry, ownership), 1);
+}
+
+int main(int argc, char **argv)
+{
+    g_autofree char *tdir = NULL, *sdir = NULL;
+    uint8_t seed[5 + 0x2000] = { 0 };
+    uint8_t *mem = seed + 5;
+    static const uint8_t programs[][12] = {
+        { 5, 0, 4, 7, 1, 0, 3, 0, 0, 1, 2, 1 },   /* uctx, switch, EQ */
+        { 0, 3, 1, 0, 1, 17, 5, 1, 2, 1, 11, 14 }, /* EQ, doorbell, reset */
+        { 8, 4, 1, 2, 3, 4, 9, 4, 13, 12, 10, 18 }, /* pages, cycle */
+    };
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: fuzz-seeds DIR\n");
+        return 2;
+    }
+    tdir = g_build_filename(argv[1], "transport", NULL);
+    sdir = g_build_filename(argv[1], "sequence", NULL);
+    g_mkdir_with_parents(tdir, 0755);
+    g_mkdir_with_parents(sdir, 0755);
+
+    /* NOP in slot 0, HCA up, command EQ */
+    cxfw_put_be32(seed, 1);
+    seed[4] = 3;
+    entry(mem, CXFW_OP_NOP, 16, 0);
+    save(tdir, "nop", seed, 5 + 64);
+    /* QUERY_HCA_CAP with an 8-block output chain at +0x1000 */
+    entry(mem + 64, CXFW_OP_QUERY_HCA_CAP, 0x1010, 0x10000 + 0x1000);
+    cxfw_put_be32(mem + 64 + 0x10 + 4, 1);
+    for (unsigned i = 0; i < 8; i++) {
+        uint8_t *box = mem + 0x1000 + i * 0x400;
+
+        if (i < 7) {
+            cxfw_put_be64(box + 0x230, 0x10000 + 0x1000 + (i + 1) * 0x400);
+        }
+        cxfw_put_be32(box + 0x238, i);
+    }
+    cxfw_put_be32(seed, 2);
+    save(tdir, "query-hca-cap", seed, sizeof(seed));
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(programs); i++) {
+        g_autofree char *name = g_strdup_printf("program-%u", i);
+
+        save(sdir, name, programs[i], sizeof(programs[i]));
+    }
+    return 0;
+}
