@@ -226,10 +226,16 @@ static void record_seed(FakeHost *fh, const void *in, uint32_t inlen,
 uint8_t fh_exec(FakeHost *fh, const void *in, uint32_t inlen, void *out,
                 uint32_t outlen)
 {
+    g_autofree char *why = NULL;
     uint8_t status;
 
     record_seed(fh, in, inlen, outlen);
     status = cxfw_exec(fh->fw, in, inlen, out, outlen);
+    /* every command of every test also checks the firmware's consistency */
+    if (!cxfw_check_invariants(fh->fw, &why)) {
+        g_test_message("firmware invariant violated: %s", why);
+        g_test_fail();
+    }
 
     if (outlen >= FH_HDR_LEN) {
         /* the header the device writes agrees with the return value */
