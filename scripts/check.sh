@@ -80,6 +80,8 @@ run_guest_suite() {
 run_guest_suite stock-probe -c idle,nogaps stock-probe
 run_guest_suite stock-probe-pages -l stock-probe-pages \
 	-p ,profile=cx6dx-pages -c idle,nogaps stock-probe
+# no nogaps here: fwctl-test sends opcodes the firmware lacks on purpose
+run_guest_suite stock-fwctl -c idle stock-fwctl
 
 "$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
 	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Build the guest test programs (linux-driver/tests/*.c) as static binaries
+# with the host gcc against the guest kernel's uAPI headers, into
+# build/guest/bin/ (guest-initramfs.sh copies them to the guest's /bin).
+#
+#   guest-tools.sh [KBUILD]
+#
+# The uAPI headers are installed once per kernel build directory, under
+# KBUILD/cxsim-uapi (cached).  A program is rebuilt only when its source is
+# newer than its binary.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KBUILD=${1:-$(bash "$CXSIM_ROOT/scripts/kernel-build.sh")}
+KSRC=$(bash "$CXSIM_ROOT/scripts/kernel-source.sh")
+UAPI="$KBUILD/cxsim-uapi"
+OUT="$CXSIM_ROOT/build/guest/bin"
+CFLAGS=(-static -O2 -Wall -Wextra)
+
+# uAPI headers: installed once, under the kernel build's lock (the same one
+# kernel-build.sh takes), into a temporary directory renamed into place.
+install_headers() {
+	[ -e "$UAPI/.cxsim-installed" ] && return 0
+	exec 8> "$KBUILD.lock"
+	flock 8
+	if [ ! -e "$UAPI/.cxsim-installed" ]; then
+		log "installing the guest kernel's uAPI headers in $UAPI"
+		rm -rf "$UAPI.tmp" "$UAPI"
+		make -s -C "$KSRC" O="$KBUILD" headers_install \
+			INSTALL_HDR_PATH="$UAPI.tmp" >/dev/null ||
+			die "headers_install failed"
+		touch "$UAPI.tmp/.cxsim-installed"
+		mv "$UAPI.tmp" "$UAPI"
+	fi
+	exec 8>&-
+}
+
+install_headers
+mkdir -p "$OUT"
+for src in "$CXSIM_ROOT"/linux-driver/tests/*.c; do
+	[ -e "$src" ] || continue
+	name=$(basename "$src" .c)
+	bin="$OUT/$name"
+	[ -e "$bin" ] && [ "$bin" -nt "$src" ] && continue
+	log "building guest tool $name"
+	gcc "${CFLAGS[@]}" -I"$UAPI/include" -o "$bin.tmp" "$src" ||
+		die "building $name failed"
+	mv "$bin.tmp" "$bin"
+done
