@@ -212,6 +212,14 @@ uint8_t cxfw_cmd_create_eq(Cxfw *fw, CxfwCmd *cmd)
     fw->live_eqs++;
     cxfw_uid_hold(fw, eq->uid);
     cxfw_set(cmd->out, CXFW_FLD(create_eq_out, eq_number), eqn);
+    /*
+     * The firmware asks for its regular pages as soon as the driver can
+     * hear it: when the queue for page requests appears.  The EQE waits in
+     * the new queue until the driver arms it.
+     */
+    if (mask[0] & (1ull << CXFW_EVENT_PAGE_REQUEST)) {
+        cxfw_pages_request(fw);
+    }
     return CXFW_STATUS_OK;
 }
 

@@ -132,6 +132,8 @@ bool cxfw_uar_owned(Cxfw *fw, uint32_t index, uint16_t uid);
 bool cxfw_uar_in_use(Cxfw *fw, uint32_t index);
 uint32_t cxfw_pages_owned(Cxfw *fw);
 uint32_t cxfw_pages_needed(Cxfw *fw, unsigned stage);
+/* Post a page request event if the running HCA needs regular pages. */
+void cxfw_pages_request(Cxfw *fw);
 
 /*
  * User contexts.  cxfw_uctx_find() is NULL for uid 0 (the function's

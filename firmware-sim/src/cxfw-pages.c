@@ -25,9 +25,26 @@ static uint32_t pages_target(Cxfw *fw, unsigned stage)
     switch (stage) {
     case CXFW_PAGES_BOOT:
         return p->boot_pages;
-    default:
+    case CXFW_PAGES_INIT:
         return p->boot_pages + p->init_pages;
+    default:
+        /* regular pages: the running HCA's working set */
+        return p->boot_pages + p->init_pages +
+               (fw->hca_state == CXFW_HCA_INITIALIZED ? p->regular_pages : 0);
     }
+}
+
+void cxfw_pages_request(Cxfw *fw)
+{
+    uint32_t need = cxfw_pages_needed(fw, CXFW_PAGES_REGULAR);
+    uint8_t data[28] = { 0 };
+
+    if (need == 0) {
+        return;
+    }
+    /* struct mlx5_eqe_page_req: ec_function, func_id (0), num_pages */
+    cxfw_put_be32(data + 4, need);
+    cxfw_eq_post(fw, CXFW_EVENT_PAGE_REQUEST, 0, data, UINT64_MAX);
 }
 
 uint32_t cxfw_pages_needed(Cxfw *fw, unsigned stage)
@@ -93,7 +110,7 @@ static uint8_t take_pages(Cxfw *fw, CxfwCmd *cmd, uint32_t n)
 {
     uint8_t *pas = cmd->out + cxfw_field_byte(CXFW_FLD(manage_pages_out, pas));
     uint32_t keep = fw->hca_state == CXFW_HCA_INITIALIZED ?
-        pages_target(fw, CXFW_PAGES_INIT) : 0;
+        pages_target(fw, CXFW_PAGES_REGULAR) : 0;
     uint32_t owned = cxfw_pages_owned(fw);
     uint32_t avail = owned > keep ? owned - keep : 0;
     uint32_t count = MIN(n, avail), i = 0;

@@ -60,6 +60,7 @@ static const CxfwProfile cx6dx_pages = {
     .supported_issi = 0x3,
     .boot_pages = 16,
     .init_pages = 64,
+    .regular_pages = 32,
     .max_pages = 1u << 18,
     .num_uar_pages = 512,
     .cap_general = cx6dx_cap_general,

@@ -23,6 +23,7 @@ typedef struct CxfwProfile {
     uint32_t supported_issi;    /* supported_issi_dw0 */
     uint32_t boot_pages;        /* QUERY_PAGES boot */
     uint32_t init_pages;        /* QUERY_PAGES init */
+    uint32_t regular_pages;     /* asked for by a page request event */
     uint32_t max_pages;         /* the most pages the firmware accepts */
     uint32_t num_uar_pages;     /* BAR0 pages: iseg + UARs */
     const CxfwCapValue *cap_general;    /* maximum == current defaults */

@@ -210,9 +210,23 @@ static void record_seed(FakeHost *fh, const void *in, uint32_t inlen,
     g_autofree uint8_t *seed = NULL;
     g_autofree char *sum = NULL, *path = NULL;
 
-    if (!dir || inlen > 0x10000) {
+    static GHashTable *per_kind;
+    uint32_t kind;
+    guint n;
+
+    if (!dir || inlen > 0x10000 || inlen < FH_HDR_LEN) {
         return;
     }
+    /* a few seeds per opcode and op_mod: enough variety, a small corpus */
+    if (!per_kind) {
+        per_kind = g_hash_table_new(g_direct_hash, g_direct_equal);
+    }
+    kind = cxfw_get(in, FH_OPCODE) << 16 | cxfw_get(in, FH_OP_MOD);
+    n = GPOINTER_TO_UINT(g_hash_table_lookup(per_kind, GUINT_TO_POINTER(kind)));
+    if (n >= 4) {
+        return;
+    }
+    g_hash_table_insert(per_kind, GUINT_TO_POINTER(kind), GUINT_TO_POINTER(n + 1));
     seed = g_malloc(3 + inlen);
     seed[0] = fh_stats(fh).hca_state == CXFW_HCA_INITIALIZED;
     seed[1] = MIN(outlen, 0xffff) >> 8;

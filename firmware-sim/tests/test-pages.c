@@ -13,6 +13,7 @@
 #define MAX_PAGES (1u << 18)
 #define BOOT_PAGES 16           /* cx6dx-pages */
 #define INIT_PAGES 64
+#define REGULAR_PAGES 32
 
 static uint32_t pas_in(void)
 {
@@ -259,7 +260,7 @@ static uint32_t bringup_pages(FakeHost *fh, uint64_t *addrs)
 static void test_take_limited_while_initialized(void)
 {
     g_autoptr(FakeHost) fh = fh_new("cx6dx-pages");
-    uint64_t addrs[BOOT_PAGES + INIT_PAGES], extra[10];
+    uint64_t addrs[BOOT_PAGES + INIT_PAGES], extra[REGULAR_PAGES + 10];
     g_autoptr(GHashTable) got = NULL;
     uint32_t count;
 
@@ -267,12 +268,49 @@ static void test_take_limited_while_initialized(void)
     g_assert_cmphex(take(fh, 100, 0, NULL, &count, NULL), ==, 0);
     g_assert_cmpuint(count, ==, 0);
     g_assert_cmpuint(owned(fh), ==, BOOT_PAGES + INIT_PAGES);
+    /* the running HCA wants its regular pages too */
+    g_assert_cmpuint(query(fh, CXFW_PAGES_REGULAR), ==, REGULAR_PAGES);
 
-    g_assert_cmphex(fh_give_pages(fh, 10, extra), ==, 0);
+    g_assert_cmphex(fh_give_pages(fh, REGULAR_PAGES + 10, extra), ==, 0);
     g_assert_cmphex(take(fh, 100, 0, &got, &count, NULL), ==, 0);
     g_assert_cmpuint(count, ==, 10);
-    g_assert_cmpuint(owned(fh), ==, BOOT_PAGES + INIT_PAGES);
+    g_assert_cmpuint(owned(fh), ==, BOOT_PAGES + INIT_PAGES + REGULAR_PAGES);
     g_assert_cmpuint(query(fh, CXFW_PAGES_REGULAR), ==, 0);
+}
+
+/*
+ * The firmware asks for its regular pages with a page request EQE as soon
+ * as an EQ for page requests exists, and not again once it has them.
+ */
+static void test_page_request_event(void)
+{
+    g_autoptr(FakeHost) fh = fh_new("cx6dx-pages");
+    uint64_t addrs[BOOT_PAGES + INIT_PAGES], regular[REGULAR_PAGES];
+    uint8_t *eqe;
+    FhEq eq, eq2;
+
+    bringup_pages(fh, addrs);
+    g_assert_cmpuint(fh_alloc_uar(fh), !=, 0);
+    g_assert_cmphex(fh_eq_create(fh, &eq, 4, 1ull << CXFW_EVENT_PAGE_REQUEST,
+                                 0, 16, NULL), ==, 0);
+    /* the EQE waited in the new queue: arming it raises its vector once */
+    fh_eq_doorbell(fh, &eq, true);
+    g_assert_cmpuint(fh->notify_count[0], ==, 1);
+    eqe = fh_eq_next(fh, &eq);
+    g_assert_nonnull(eqe);
+    g_assert_cmpuint(cxfw_get(eqe, CXFW_FLD(eqe, type)), ==,
+                     CXFW_EVENT_PAGE_REQUEST);
+    /* struct mlx5_eqe_page_req: func_id 0, num_pages */
+    g_assert_cmpuint(cxfw_be32(eqe + 0x20), ==, 0);
+    g_assert_cmpuint(cxfw_be32(eqe + 0x24), ==, REGULAR_PAGES);
+    g_assert_null(fh_eq_next(fh, &eq));
+
+    g_assert_cmphex(fh_give_pages(fh, REGULAR_PAGES, regular), ==, 0);
+    g_assert_cmpuint(query(fh, CXFW_PAGES_REGULAR), ==, 0);
+    /* satisfied: another page-request EQ gets no request */
+    g_assert_cmphex(fh_eq_create(fh, &eq2, 4, 1ull << CXFW_EVENT_PAGE_REQUEST,
+                                 0, 16, NULL), ==, 0);
+    g_assert_null(fh_eq_next(fh, &eq2));
 }
 
 /* Once torn down, every page given comes back, exactly those. */
@@ -435,6 +473,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pages/duplicate-in-batch", test_duplicate_in_batch);
     g_test_add_func("/pages/duplicate-owned", test_duplicate_owned);
     g_test_add_func("/pages/misaligned", test_misaligned);
+    g_test_add_func("/pages/page-request-event", test_page_request_event);
     g_test_add_func("/pages/take-limited-while-initialized",
                     test_take_limited_while_initialized);
     g_test_add_func("/pages/all-after-teardown", test_all_after_teardown);

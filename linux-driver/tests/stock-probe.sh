@@ -57,4 +57,15 @@ bad=$(new_kernel_log | bad_messages)
 	echo "$bad" | sed 's/^/#   /'
 }
 check "rmmod mlx5_core" rmmod mlx5_core
+
+# A function-level reset while no driver is bound, then a clean reload.
+check "FLR through sysfs" sh -c "echo 1 > /sys/bus/pci/devices/$dev/reset"
+check "modprobe after FLR" modprobe mlx5_core
+check "bound after FLR" test -e "/sys/bus/pci/drivers/mlx5_core/$dev"
+check "rmmod after FLR" rmmod mlx5_core
+bad=$(new_kernel_log | bad_messages)
+[ -z "$bad" ] && ok "FLR and reload left no unexpected kernel messages" || {
+	fail "FLR and reload left unexpected kernel messages"
+	echo "$bad" | sed 's/^/#   /'
+}
 tap_done
