@@ -315,6 +315,11 @@ static void test_pages_take_running(void)
     int32_t num = -1;
 
     cxsim_bringup(d);
+    /* the running HCA also wants its regular pages (page request) */
+    g_assert_cmphex(cxsim_query_pages(d, CXFW_PAGES_REGULAR, &num), ==,
+                    CXFW_STATUS_OK);
+    g_assert_cmpint(num, >, 0);
+    g_assert_cmphex(cxsim_give_pages(d, num), ==, CXFW_STATUS_OK);
     needed = d->pages->len;
     g_assert_cmpuint(needed, >, 0);
     g_assert_cmphex(cxsim_take_pages(d, 4, &got, NULL), ==, CXFW_STATUS_OK);
@@ -326,7 +331,7 @@ static void test_pages_take_running(void)
     g_assert_cmpuint(got, ==, 10);
     g_assert_cmpuint(d->pages->len, ==, needed);
     /* The firmware still has what it needs: nothing asked for. */
-    g_assert_cmphex(cxsim_query_pages(d, CXFW_PAGES_INIT, &num), ==,
+    g_assert_cmphex(cxsim_query_pages(d, CXFW_PAGES_REGULAR, &num), ==,
                     CXFW_STATUS_OK);
     g_assert_cmpint(num, ==, 0);
     g_assert_cmphex(cxsim_nop(d), ==, CXFW_STATUS_OK);
