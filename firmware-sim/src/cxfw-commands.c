@@ -104,7 +104,7 @@ static const CxfwCommandDesc commands[] = {
     { CXFW_OP_ACCESS_REG, "ACCESS_REG", cxfw_cmd_access_reg,
       IN_OUT(access_register),
       BIT(CXFW_REG_OP_WRITE) | BIT(CXFW_REG_OP_READ),
-      CXFW_HCA_ENABLED, false, CXFW_POLICY_KERNEL,
+      CXFW_HCA_ENABLED, false, CXFW_POLICY_REGISTER,
       "read (op_mod 1) or write (op_mod 0) a register" },
     { CXFW_OP_NOP, "NOP", cxfw_cmd_nop,
       IN_OUT(nop),

@@ -10,6 +10,7 @@ typedef enum CxfwPolicyClass {
     CXFW_POLICY_KERNEL,         /* the function's driver only (uid 0) */
     CXFW_POLICY_QUERY,          /* read-only query */
     CXFW_POLICY_RESOURCE,       /* creates or destroys a uid's object */
+    CXFW_POLICY_REGISTER,       /* per register: see cxfw-reg.c */
 } CxfwPolicyClass;
 
 #define CXFW_OP_MOD_ANY UINT32_MAX

@@ -9,10 +9,17 @@
 
 #include "cxfw-internal.h"
 
+/*
+ * Who may access a register besides the function's driver (uid 0, which
+ * may access every register): a user context with TOOLS_RESOURCES may read
+ * the registers marked tools_read, as the upstream mlx5 fwctl allow-list
+ * expects of firmware.  No register is writable by a user context.
+ */
 typedef struct CxfwRegister {
     uint16_t id;
     const char *name;
     uint32_t size;              /* bytes of register data */
+    bool tools_read;
     /* fill data (size bytes, zeroed) for a read */
     uint8_t (*read)(Cxfw *fw, CxfwCmd *cmd, uint8_t *data);
     /* apply data (size bytes) for a write */
@@ -35,7 +42,7 @@ static uint8_t host_endianness_write(Cxfw *fw, CxfwCmd *cmd,
 }
 
 static const CxfwRegister registers[] = {
-    { CXFW_REG_HOST_ENDIANNESS, "HOST_ENDIANNESS", 16,
+    { CXFW_REG_HOST_ENDIANNESS, "HOST_ENDIANNESS", 16, true,
       host_endianness_read, host_endianness_write },
 };
 
@@ -49,6 +56,19 @@ static const CxfwRegister *register_find(uint16_t id)
     return NULL;
 }
 
+static bool register_allowed(Cxfw *fw, const CxfwRegister *reg,
+                             const CxfwCmd *cmd)
+{
+    const CxfwUctx *u;
+
+    if (cmd->uid == CXFW_UID_KERNEL) {
+        return true;
+    }
+    u = cxfw_uctx_find(fw, cmd->uid);
+    return cmd->op_mod == CXFW_REG_OP_READ && reg->tools_read && u &&
+           (u->cap & CXFW_UCTX_CAP_TOOLS_RESOURCES);
+}
+
 uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd)
 {
     uint32_t data_off = cxfw_field_byte(CXFW_FLD(access_register_in,
@@ -58,6 +78,10 @@ uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd)
 
     if (!reg) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM, CXFW_SYND_REG_UNKNOWN);
+    }
+    if (!register_allowed(fw, reg, cmd)) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
+                         CXFW_SYND_REG_ACCESS_DENIED);
     }
     if (cmd->op_mod == CXFW_REG_OP_WRITE) {
         if (cmd->inlen < data_off + reg->size) {

@@ -847,11 +847,60 @@ static void test_teardown_then_init(void)
     g_assert_cmpuint(new_uctx(fh, TOOLS), ==, a + 1);
 }
 
+/* ACCESS_REG as a user context: per-register rules (cxfw-reg.c). */
+static uint8_t reg_as(FakeHost *fh, uint16_t uid, uint16_t op_mod,
+                      uint16_t reg, uint32_t *syndrome)
+{
+    uint32_t data = cxfw_field_byte(CXFW_FLD(access_register_in,
+                                             register_data));
+    uint8_t in[64] = { 0 }, out[64];
+    uint8_t status;
+
+    fh_hdr(in, CXFW_OP_ACCESS_REG, op_mod);
+    cxfw_set(in, FH_UID, uid);
+    cxfw_set(in, CXFW_FLD(access_register_in, register_id), reg);
+    status = fh_exec(fh, in, data + 16, out, data + 16);
+    *syndrome = fh_syndrome(out);
+    return status;
+}
+
+static void test_register_access(void)
+{
+    g_autoptr(FakeHost) fh = fh_new(NULL);
+    uint16_t tools, raw;
+    uint32_t synd;
+
+    fh_bringup(fh);
+    tools = new_uctx(fh, TOOLS);
+    raw = new_uctx(fh, CXFW_UCTX_CAP_RAW_TX);
+    /* a tools context reads a tools-readable register */
+    g_assert_cmphex(reg_as(fh, tools, CXFW_REG_OP_READ,
+                           CXFW_REG_HOST_ENDIANNESS, &synd), ==, 0);
+    /* ... but writes nothing */
+    g_assert_cmphex(reg_as(fh, tools, CXFW_REG_OP_WRITE,
+                           CXFW_REG_HOST_ENDIANNESS, &synd), ==,
+                    CXFW_STATUS_BAD_PARAM);
+    g_assert_cmphex(synd, ==, CXFW_SYND_REG_ACCESS_DENIED);
+    /* a context without TOOLS_RESOURCES reads nothing */
+    g_assert_cmphex(reg_as(fh, raw, CXFW_REG_OP_READ,
+                           CXFW_REG_HOST_ENDIANNESS, &synd), ==,
+                    CXFW_STATUS_BAD_PARAM);
+    g_assert_cmphex(synd, ==, CXFW_SYND_REG_ACCESS_DENIED);
+    /* an unknown register is unknown to everyone */
+    g_assert_cmphex(reg_as(fh, tools, CXFW_REG_OP_READ, 0x1234, &synd), ==,
+                    CXFW_STATUS_BAD_PARAM);
+    g_assert_cmphex(synd, ==, CXFW_SYND_REG_UNKNOWN);
+    /* the driver still writes */
+    g_assert_cmphex(reg_as(fh, 0, CXFW_REG_OP_WRITE,
+                           CXFW_REG_HOST_ENDIANNESS, &synd), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_set_nonfatal_assertions();
     g_test_add_func("/uctx/create-query-destroy", test_create_query_destroy);
+    g_test_add_func("/uctx/register-access", test_register_access);
     g_test_add_func("/uctx/through-queue", test_through_queue);
     g_test_add_func("/uctx/cap-subset", test_cap_subset);
     g_test_add_func("/uctx/limit", test_limit);

@@ -26,6 +26,7 @@ static const char *policy_name(CxfwPolicyClass p)
         [CXFW_POLICY_KERNEL] = "kernel",
         [CXFW_POLICY_QUERY] = "query",
         [CXFW_POLICY_RESOURCE] = "resource",
+        [CXFW_POLICY_REGISTER] = "register",
     };
     return names[p];
 }

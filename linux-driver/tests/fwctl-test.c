@@ -76,7 +76,8 @@ enum {
 enum {
 	SYND_BAD_OPCODE			= 0x00010001,
 	SYND_OUTLEN_TOO_SHORT		= 0x00010004,
-	SYND_KERNEL_UID_REQUIRED	= 0x0001000b,
+	SYND_REG_UNKNOWN		= 0x00070001,
+	SYND_REG_ACCESS_DENIED		= 0x00070004,
 	SYND_FUNCTION_ID		= 0x00020001,
 	SYND_CAP_TYPE_UNSUPPORTED	= 0x00030001,
 	SYND_EQ_UNKNOWN			= 0x00060008,
@@ -531,19 +532,27 @@ static void test_queries(int fd, const struct fwctl_info_mlx5 *data)
 	fw_answer(ret, ST_BAD_OP, SYND_BAD_OPCODE,
 		  "QUERY_VPORT_STATE (not implemented)");
 
-	/* ACCESS_REG is the function driver's (policy class kernel) */
+	/*
+	 * ACCESS_REG: a tools context reads tools-readable registers, writes
+	 * none, and an unknown register is unknown (cxfw-reg.c).
+	 */
+	cmd_init(OP_ACCESS_REG, 1);
+	set(in, reg_register_id, 0x7004);
+	ret = cmd_exec(fd, FWCTL_RPC_DEBUG_READ_ONLY, MBOX_HDR + 16,
+		       MBOX_HDR + 16);
+	fw_answer(ret, ST_OK, 0, "ACCESS_REG read of HOST_ENDIANNESS");
 	cmd_init(OP_ACCESS_REG, 1);
 	set(in, reg_register_id, 0xfff0);
 	ret = cmd_exec(fd, FWCTL_RPC_DEBUG_READ_ONLY, MBOX_HDR + 16,
 		       MBOX_HDR + 16);
-	fw_answer(ret, ST_BAD_PARAM, SYND_KERNEL_UID_REQUIRED,
+	fw_answer(ret, ST_BAD_PARAM, SYND_REG_UNKNOWN,
 		  "ACCESS_REG read of register 0xfff0");
 	cmd_init(OP_ACCESS_REG, 0);
-	set(in, reg_register_id, 0xfff0);
+	set(in, reg_register_id, 0x7004);
 	ret = cmd_exec(fd, FWCTL_RPC_CONFIGURATION, MBOX_HDR + 16,
 		       MBOX_HDR + 16);
-	fw_answer(ret, ST_BAD_PARAM, SYND_KERNEL_UID_REQUIRED,
-		  "ACCESS_REG write at scope CONFIGURATION");
+	fw_answer(ret, ST_BAD_PARAM, SYND_REG_ACCESS_DENIED,
+		  "ACCESS_REG write of HOST_ENDIANNESS at scope CONFIGURATION");
 }
 
 /* The mlx5 core's event queues, from debugfs (mlx5/<device>/EQs/0x<eqn>). */
