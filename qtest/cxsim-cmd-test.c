@@ -6,6 +6,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qobject/qdict.h"
 #include "cxsim-qtest.h"
 
 /* A device with a command queue and nothing else. */
@@ -990,11 +991,56 @@ static void test_set_hca_cap_mailboxes(void)
     cxsim_stop(d);
 }
 
+static char *firmware_stats(CxsimDev *d)
+{
+    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
+                           "{ 'path': 'cx0', 'property': 'firmware-stats' } }");
+    char *stats;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    stats = g_strdup(qdict_get_str(rsp, "return"));
+    qobject_unref(rsp);
+    return stats;
+}
+
+/*
+ * The firmware-stats property the guest runner reads: live objects and the
+ * opcodes the guest sent that the firmware does not implement.
+ */
+static void test_firmware_stats(void)
+{
+    CxsimDev *d = cxsim_start(",id=cx0");
+    uint8_t out[CXSIM_HDR_LEN];
+    g_autofree char *idle = NULL, *busy = NULL, *after = NULL;
+
+    idle = firmware_stats(d);
+    g_assert_nonnull(strstr(idle, "hca_state=0 "));
+    g_assert_nonnull(strstr(idle, " unsupported=0 unsupported_opcodes=none"));
+
+    cxsim_cmdq_init(d);
+    cxsim_bringup(d);
+    cxsim_cmd_simple(d, 0x7ff, 0, 0, 0, out);
+    cxsim_cmd_simple(d, 0x7ff, 0, 0, 0, out);
+    busy = firmware_stats(d);
+    g_assert_nonnull(strstr(busy, "hca_state=2 "));
+    g_assert_nonnull(strstr(busy, " live_uars=1 "));
+    g_assert_nonnull(strstr(busy, " unsupported=2 unsupported_opcodes=0x7ff:2"));
+
+    g_assert_cmphex(cxsim_dealloc_uar(d, d->uar), ==, CXFW_STATUS_OK);
+    g_assert_cmphex(cxsim_teardown_hca(d, 0), ==, CXFW_STATUS_OK);
+    g_assert_cmphex(cxsim_disable_hca(d), ==, CXFW_STATUS_OK);
+    after = firmware_stats(d);
+    g_assert_nonnull(strstr(after, "hca_state=0 "));
+    g_assert_nonnull(strstr(after, " live_uars=0 "));
+    cxsim_stop(d);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 
     qtest_add_func("/cxsim/cmd/nop", test_nop);
+    qtest_add_func("/cxsim/cmd/firmware-stats", test_firmware_stats);
     qtest_add_func("/cxsim/cmd/enable-disable-hca", test_enable_disable_hca);
     qtest_add_func("/cxsim/cmd/issi", test_issi);
     qtest_add_func("/cxsim/cmd/pages-accounting", test_pages_accounting);
