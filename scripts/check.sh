@@ -82,6 +82,13 @@ run_guest_suite stock-probe-pages -l stock-probe-pages \
 	-p ,profile=cx6dx-pages -c idle,nogaps stock-probe
 # no nogaps here: fwctl-test sends opcodes the firmware lacks on purpose
 run_guest_suite stock-fwctl -c idle stock-fwctl
+# our driver: one device, then two devices (one bound to the stock
+# mlx5_core beside it) with the pages profile
+run_guest_suite cxcore -c idle,nogaps cxcore
+run_guest_suite cxcore-pages -l cxcore-pages -n 2 -p ,profile=cx6dx-pages \
+	-c idle,nogaps cxcore
+# one boot, both drivers working at once: cxcore and mlx5_core + mlx5_fwctl
+run_guest_suite two-drivers -l two-drivers -n 2 -c idle two-drivers
 
 "$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
 	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap

@@ -34,6 +34,7 @@ CONFIGURE_ARGS=(
 	--enable-tcg --enable-kvm
 	--disable-docs --disable-werror --disable-install-blobs --disable-fdt
 	--firmwarepath=/usr/share/qemu:/usr/share/seabios
+	${QEMU_CC:+--cc=$QEMU_CC}
 	${QEMU_EXTRA_CONFIGURE:-}
 )
 BUILD="$TOP/build-$(config_hash "$DEVICES_MAK" "${CONFIGURE_ARGS[@]}")"

@@ -41,6 +41,7 @@ LOGS="$CXSIM_ROOT/build/test-logs"
 mkdir -p "$LOGS" "$CXSIM_ROOT/build/guest"
 INITRD="$CXSIM_ROOT/build/guest/initramfs-$$.cpio.gz"
 bash "$CXSIM_ROOT/scripts/guest-tools.sh" "$KBUILD"
+bash "$CXSIM_ROOT/scripts/guest-modules.sh" "$KBUILD"
 bash "$CXSIM_ROOT/scripts/guest-initramfs.sh" "$KBUILD" "$INITRD"
 
 name=${logname:-${suites//,/-}}

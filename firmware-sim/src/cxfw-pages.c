@@ -117,7 +117,8 @@ static uint8_t take_pages(Cxfw *fw, CxfwCmd *cmd, uint32_t n)
     GHashTableIter it;
     gpointer key;
 
-    if ((uint64_t)cmd->outlen < cxfw_field_byte(PAGES_IN(pas)) +
+    if ((uint64_t)cmd->outlen <
+        cxfw_field_byte(CXFW_FLD(manage_pages_out, pas)) +
         (uint64_t)n * PAS_ENTRY) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_OUTP_LEN,
                          CXFW_SYND_PAGES_OUT_LEN);
