@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Thin entry points; the work is in scripts/.
 
-.PHONY: all check demo docs fuzz fuzz-repro clean
+.PHONY: all check demo docs fuzz fuzz-repro fuzz-qemu clean
 
 all: check
 
@@ -21,6 +21,10 @@ fuzz:
 # Replay one input: make fuzz-repro FILE=build/fuzz/crashes/exec-crash-...
 fuzz-repro:
 	@bash scripts/fuzz.sh repro $(FILE) $(TARGET)
+
+# QEMU's generic-fuzz against the device (a clang fuzzing build of QEMU).
+fuzz-qemu:
+	@bash scripts/qemu-fuzz.sh $(FUZZ_TIME)
 
 # Regenerate the reference pages generated from the firmware's tables.
 docs:
