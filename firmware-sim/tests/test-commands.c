@@ -771,66 +771,68 @@ static uint8_t access_reg(FakeHost *fh, uint16_t op_mod, uint16_t reg_id,
     return fh_exec(fh, in, inlen, out, outlen);
 }
 
+/* HOST_ENDIANNESS.he as a read returns it. */
+static uint32_t read_he(FakeHost *fh)
+{
+    uint32_t data = cxfw_field_byte(CXFW_FLD(access_register_out,
+                                             register_data));
+    uint8_t out[64];
+
+    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_READ,
+                               CXFW_REG_HOST_ENDIANNESS, 0, FH_HDR_LEN,
+                               data + FH_REG_HOST_ENDIANNESS_LEN, out), ==, 0);
+    return cxfw_get(out + data, CXFW_FLD(register_host_endianness, he));
+}
+
 static void test_access_reg(void)
 {
     g_autoptr(FakeHost) fh = fh_new(NULL);
     uint32_t data = cxfw_field_byte(CXFW_FLD(access_register_out,
                                              register_data));
     uint32_t full = data + FH_REG_HOST_ENDIANNESS_LEN;
+    const struct {
+        uint16_t op_mod, reg;
+        uint32_t inlen, outlen;
+        uint8_t status;
+        uint32_t syndrome;
+    } errors[] = {
+        { CXFW_REG_OP_READ, CXFW_REG_HOST_ENDIANNESS, FH_HDR_LEN, full - 1,
+          CXFW_STATUS_BAD_OUTP_LEN, CXFW_SYND_REG_OUT_LEN },
+        { CXFW_REG_OP_WRITE, CXFW_REG_HOST_ENDIANNESS, full - 1, full,
+          CXFW_STATUS_BAD_INP_LEN, CXFW_SYND_REG_LEN },
+        { CXFW_REG_OP_READ, 0x5002, FH_HDR_LEN, full,
+          CXFW_STATUS_BAD_PARAM, CXFW_SYND_REG_UNKNOWN },
+        { CXFW_REG_OP_WRITE, 0x5002, full, full,
+          CXFW_STATUS_BAD_PARAM, CXFW_SYND_REG_UNKNOWN },
+        { 2, CXFW_REG_HOST_ENDIANNESS, full, full,
+          CXFW_STATUS_BAD_PARAM, CXFW_SYND_BAD_OP_MOD },
+    };
     uint8_t out[64];
 
     fh_enable(fh);
-    /* read: he starts 0 */
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_READ,
-                               CXFW_REG_HOST_ENDIANNESS, 0, FH_HDR_LEN, full,
-                               out), ==, 0);
-    g_assert_cmpuint(cxfw_get(out + data,
-                              CXFW_FLD(register_host_endianness, he)), ==, 0);
-    /* write returns the register as written */
+    g_assert_cmpuint(read_he(fh), ==, 0);
+    /* a write returns the register as written */
     g_assert_cmphex(access_reg(fh, CXFW_REG_OP_WRITE,
                                CXFW_REG_HOST_ENDIANNESS, 1, full, full,
                                out), ==, 0);
     g_assert_cmpuint(cxfw_get(out + data,
                               CXFW_FLD(register_host_endianness, he)), ==, 1);
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_READ,
-                               CXFW_REG_HOST_ENDIANNESS, 0, FH_HDR_LEN, full,
-                               out), ==, 0);
-    g_assert_cmpuint(cxfw_get(out + data,
-                              CXFW_FLD(register_host_endianness, he)), ==, 1);
+    g_assert_cmpuint(read_he(fh), ==, 1);
     /* a write with a short output still applies */
     g_assert_cmphex(access_reg(fh, CXFW_REG_OP_WRITE,
                                CXFW_REG_HOST_ENDIANNESS, 0, full, FH_HDR_LEN,
                                out), ==, 0);
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_READ,
-                               CXFW_REG_HOST_ENDIANNESS, 0, FH_HDR_LEN, full,
-                               out), ==, 0);
-    g_assert_cmpuint(cxfw_get(out + data,
-                              CXFW_FLD(register_host_endianness, he)), ==, 0);
+    g_assert_cmpuint(read_he(fh), ==, 0);
 
-    /* errors */
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_READ,
-                               CXFW_REG_HOST_ENDIANNESS, 0, FH_HDR_LEN,
-                               full - 1, out), ==, CXFW_STATUS_BAD_OUTP_LEN);
-    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_REG_OUT_LEN);
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_WRITE,
-                               CXFW_REG_HOST_ENDIANNESS, 1, full - 1, full,
-                               out), ==, CXFW_STATUS_BAD_INP_LEN);
-    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_REG_LEN);
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_READ, 0x5002, 0, FH_HDR_LEN,
-                               full, out), ==, CXFW_STATUS_BAD_PARAM);
-    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_REG_UNKNOWN);
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_WRITE, 0x5002, 0, full, full,
-                               out), ==, CXFW_STATUS_BAD_PARAM);
-    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_REG_UNKNOWN);
-    g_assert_cmphex(access_reg(fh, 2, CXFW_REG_HOST_ENDIANNESS, 0, full,
-                               full, out), ==, CXFW_STATUS_BAD_PARAM);
-    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_BAD_OP_MOD);
-    /* the failed write changed nothing */
-    g_assert_cmphex(access_reg(fh, CXFW_REG_OP_READ,
-                               CXFW_REG_HOST_ENDIANNESS, 0, FH_HDR_LEN, full,
-                               out), ==, 0);
-    g_assert_cmpuint(cxfw_get(out + data,
-                              CXFW_FLD(register_host_endianness, he)), ==, 0);
+    for (unsigned i = 0; i < G_N_ELEMENTS(errors); i++) {
+        /* each would write 1 if it were applied */
+        g_assert_cmphex(access_reg(fh, errors[i].op_mod, errors[i].reg, 1,
+                                   errors[i].inlen, errors[i].outlen, out),
+                        ==, errors[i].status);
+        g_assert_cmphex(fh_syndrome(out), ==, errors[i].syndrome);
+    }
+    /* the failed writes changed nothing */
+    g_assert_cmpuint(read_he(fh), ==, 0);
 }
 
 /* A failed command returns its header only: the rest is zeroed. */
