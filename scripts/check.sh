@@ -87,6 +87,8 @@ run_guest_suite stock-fwctl -c idle stock-fwctl
 run_guest_suite cxcore -c idle,nogaps cxcore
 run_guest_suite cxcore-pages -l cxcore-pages -n 2 -p ,profile=cx6dx-pages \
 	-c idle,nogaps cxcore
+# cxctl: the mlx5ctl misc device (INFO, CMDRPC) on cxcore
+run_guest_suite cxctl -c idle,nogaps cxctl
 # one boot, both drivers working at once: cxcore and mlx5_core + mlx5_fwctl
 run_guest_suite two-drivers -l two-drivers -n 2 -c idle two-drivers
 
