@@ -43,7 +43,9 @@ for src in "$CXSIM_ROOT"/linux-driver/tests/*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	bin="$OUT/$name"
-	[ -e "$bin" ] && [ "$bin" -nt "$src" ] && continue
+	# up to date: newer than its source and the shared test header
+	[ -e "$bin" ] && [ "$bin" -nt "$src" ] &&
+		[ "$bin" -nt "$CXSIM_ROOT/linux-driver/tests/cxtest.h" ] && continue
 	log "building guest tool $name"
 	gcc "${CFLAGS[@]}" -I"$UAPI/include" -o "$bin.tmp" "$src" ||
 		die "building $name failed"

@@ -31,6 +31,7 @@
 
 #include <linux/capability.h>
 #include "../include/uapi/misc/mlx5ctl.h"
+#include "cxtest.h"
 
 #define MAX_RPC_LEN		(512 * 512)
 #define CAP_BASE		0x80
@@ -55,11 +56,6 @@ enum {
 #define QUERY_HCA_CAP_OUT	4112
 #define QUERY_UCTX_OUT		64
 
-struct field {
-	unsigned int bit;
-	unsigned int width;
-};
-
 static const struct field hdr_opcode = { 0x00, 16 };
 static const struct field hdr_uid = { 0x10, 16 };
 static const struct field hdr_op_mod = { 0x30, 16 };
@@ -69,87 +65,6 @@ static const struct field cap_uctx_cap = { CAP_BASE + 0x6a0, 32 };
 static const struct field uctx_in_uid = { 0x50, 16 };
 static const struct field uctx_out_uid = { 0x50, 16 };
 static const struct field uctx_out_cap = { 0x80, 32 };
-
-static uint32_t get(const void *buf, struct field f)
-{
-	uint32_t dw;
-
-	memcpy(&dw, (const uint8_t *)buf + f.bit / 32 * 4, 4);
-	dw = be32toh(dw);
-	if (f.width == 32)
-		return dw;
-	return (dw >> (32 - f.bit % 32 - f.width)) & ((1u << f.width) - 1);
-}
-
-static void set(void *buf, struct field f, uint32_t val)
-{
-	uint8_t *p = (uint8_t *)buf + f.bit / 32 * 4;
-	unsigned int shift = 32 - f.bit % 32 - f.width;
-	uint32_t mask = f.width == 32 ? ~0u : ((1u << f.width) - 1) << shift;
-	uint32_t dw;
-
-	memcpy(&dw, p, 4);
-	dw = (be32toh(dw) & ~mask) | ((val << shift) & mask);
-	dw = htobe32(dw);
-	memcpy(p, &dw, 4);
-}
-
-/* TAP */
-static int tap_n;
-static int tap_failed;
-
-static void __attribute__((format(printf, 2, 3)))
-ok(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_n++;
-	if (!pass)
-		tap_failed++;
-	printf("%sok %d - ", pass ? "" : "not ", tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static const char *err_name(int ret)
-{
-	static char buf[32];
-
-	switch (-ret) {
-	case 0: return "success";
-	case EPERM: return "EPERM";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case ENOTTY: return "ENOTTY";
-	case ENODEV: return "ENODEV";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EIO: return "EIO";
-	}
-	snprintf(buf, sizeof(buf), "errno %d", -ret);
-	return buf;
-}
-
-static void check_errno(int ret, int err, const char *what)
-{
-	ok(ret == -err, "%s -> %s", what, err_name(-err));
-	if (ret != -err)
-		diag("got %s", err_name(ret));
-}
 
 static char dev_path[PATH_MAX];
 

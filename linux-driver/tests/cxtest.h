@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Helpers the guest test programs share: PRM fields (bit offset from the
+ * most significant bit of big-endian dword 0 and width, as in mlx5_ifc.h),
+ * TAP output and errno names.  Header-only: each program is one static
+ * binary (scripts/guest-tools.sh).
+ */
+#ifndef CXTEST_H
+#define CXTEST_H
+
+#include <endian.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct field {
+	unsigned int bit;
+	unsigned int width;
+};
+
+static uint32_t get(const void *buf, struct field f)
+{
+	uint32_t dw;
+
+	memcpy(&dw, (const uint8_t *)buf + f.bit / 32 * 4, 4);
+	dw = be32toh(dw);
+	if (f.width == 32)
+		return dw;
+	return (dw >> (32 - f.bit % 32 - f.width)) & ((1u << f.width) - 1);
+}
+
+static void set(void *buf, struct field f, uint32_t val)
+{
+	uint8_t *p = (uint8_t *)buf + f.bit / 32 * 4;
+	unsigned int shift = 32 - f.bit % 32 - f.width;
+	uint32_t mask = f.width == 32 ? ~0u : ((1u << f.width) - 1) << shift;
+	uint32_t dw;
+
+	memcpy(&dw, p, 4);
+	dw = (be32toh(dw) & ~mask) | ((val << shift) & mask);
+	dw = htobe32(dw);
+	memcpy(p, &dw, 4);
+}
+
+/* TAP */
+static int tap_n;
+static int tap_failed;
+
+static void __attribute__((format(printf, 2, 3)))
+ok(bool pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (!pass)
+		tap_failed++;
+	printf("%sok %d - ", pass ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static const char *err_name(int ret)
+{
+	static char buf[32];
+
+	switch (-ret) {
+	case 0: return "success";
+	case EPERM: return "EPERM";
+	case EFAULT: return "EFAULT";
+	case EINVAL: return "EINVAL";
+	case ENOTTY: return "ENOTTY";
+	case E2BIG: return "E2BIG";
+	case ENODEV: return "ENODEV";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EBADMSG: return "EBADMSG";
+	case EREMOTEIO: return "EREMOTEIO";
+	case EIO: return "EIO";
+	}
+	snprintf(buf, sizeof(buf), "errno %d", -ret);
+	return buf;
+}
+
+static void check_errno(int ret, int err, const char *what)
+{
+	ok(ret == -err, "%s -> %s", what, err_name(-err));
+	if (ret != -err)
+		diag("got %s", err_name(ret));
+}
+
+#endif
