@@ -1,15 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Build the guest test programs (linux-driver/tests/*.c) as static binaries
-# with the host gcc against the guest kernel's uAPI headers, into
+# Build the guest test programs (linux-driver/tests/*.c) and the tools
+# (linux-driver/tools/NAME/, all its .c files one program NAME) as static
+# binaries with the host gcc against the guest kernel's uAPI headers, into
 # build/guest/bin/ (guest-initramfs.sh copies them to the guest's /bin).
 #
 #   guest-tools.sh [KBUILD]
 #
 # The uAPI headers are installed once per kernel build directory, under
-# KBUILD/cxsim-uapi (cached).  A program is rebuilt only when its source is
-# newer than its binary.
+# KBUILD/cxsim-uapi (cached).  A program is rebuilt only when one of its
+# sources (or headers) is newer than its binary.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -48,6 +49,21 @@ for src in "$CXSIM_ROOT"/linux-driver/tests/*.c; do
 		[ "$bin" -nt "$CXSIM_ROOT/linux-driver/tests/cxtest.h" ] && continue
 	log "building guest tool $name"
 	gcc "${CFLAGS[@]}" -I"$UAPI/include" -o "$bin.tmp" "$src" ||
+		die "building $name failed"
+	mv "$bin.tmp" "$bin"
+done
+
+# the tools: one program per directory, rebuilt when any of its sources or
+# our uAPI headers changed
+for dir in "$CXSIM_ROOT"/linux-driver/tools/*/; do
+	srcs=("$dir"*.c)
+	[ -e "${srcs[0]}" ] || continue
+	name=$(basename "$dir")
+	bin="$OUT/$name"
+	[ -e "$bin" ] && [ -z "$(find "$dir" "$CXSIM_ROOT/linux-driver/include/uapi" \
+		-newer "$bin" \( -name '*.[ch]' \) | head -n1)" ] && continue
+	log "building guest tool $name"
+	gcc "${CFLAGS[@]}" -std=gnu11 -I"$UAPI/include" -o "$bin.tmp" "${srcs[@]}" ||
 		die "building $name failed"
 	mv "$bin.tmp" "$bin"
 done
