@@ -84,3 +84,10 @@ uint8_t cxfw_cmd_set_hca_cap(Cxfw *fw, CxfwCmd *cmd)
     }
     return CXFW_STATUS_OK;
 }
+
+uint32_t cxfw_cap_limit(Cxfw *fw, CxfwFieldId log_cap, uint32_t max)
+{
+    uint64_t log = cxfw_get(fw->cap_general_cur, log_cap);
+
+    return log >= 32 ? max : MIN(1ull << log, max);
+}

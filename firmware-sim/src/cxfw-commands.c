@@ -13,9 +13,9 @@
 
 /*
  * Minimum lengths are the mlx5_ifc.h layout sizes (cxfw-sizes.def; QUERY_UCTX
- * has cxsim's own, there being no mlx5_ifc one), except INIT_HCA's input:
- * kernels before 6.x sent 16 bytes, newer ones 32 (with sw_owner_id), and
- * both must work.
+ * and QUERY_UMEM have cxsim's own, there being no mlx5_ifc one), except
+ * INIT_HCA's input: kernels before 6.x sent 16 bytes, newer ones 32 (with
+ * sw_owner_id), and both must work.
  */
 #define HDR 16
 #define IN_OUT(cmd) CXFW_SIZEOF(cmd##_in), CXFW_SIZEOF(cmd##_out)
@@ -76,6 +76,21 @@ static const CxfwCommandDesc commands[] = {
       BIT(0),
       CXFW_HCA_ENABLED, false, CXFW_POLICY_KERNEL,
       "select an interface revision" },
+    { CXFW_OP_CREATE_MKEY, "CREATE_MKEY", cxfw_cmd_create_mkey,
+      IN_OUT(create_mkey),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "create a memory key mapping part of a umem (mkey_umem_valid, MTT)" },
+    { CXFW_OP_QUERY_MKEY, "QUERY_MKEY", cxfw_cmd_query_mkey,
+      IN_OUT(query_mkey),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_QUERY,
+      "a memory key's context (access, pd, start_addr, len)" },
+    { CXFW_OP_DESTROY_MKEY, "DESTROY_MKEY", cxfw_cmd_destroy_mkey,
+      IN_OUT(destroy_mkey),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "destroy a memory key, releasing its umem and PD" },
     { CXFW_OP_CREATE_EQ, "CREATE_EQ", cxfw_cmd_create_eq,
       IN_OUT(create_eq),
       BIT(0),
@@ -91,6 +106,16 @@ static const CxfwCommandDesc commands[] = {
       BIT(0),
       CXFW_HCA_INITIALIZED, false, CXFW_POLICY_QUERY,
       "event queue context and counters" },
+    { CXFW_OP_ALLOC_PD, "ALLOC_PD", cxfw_cmd_alloc_pd,
+      IN_OUT(alloc_pd),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "allocate a protection domain" },
+    { CXFW_OP_DEALLOC_PD, "DEALLOC_PD", cxfw_cmd_dealloc_pd,
+      IN_OUT(dealloc_pd),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "free a protection domain no memory key uses" },
     { CXFW_OP_ALLOC_UAR, "ALLOC_UAR", cxfw_cmd_alloc_uar,
       IN_OUT(alloc_uar),
       BIT(0),
@@ -126,6 +151,21 @@ static const CxfwCommandDesc commands[] = {
       BIT(0),
       CXFW_HCA_INITIALIZED, false, CXFW_POLICY_KERNEL,
       "destroy a user context that owns no objects" },
+    { CXFW_OP_CREATE_UMEM, "CREATE_UMEM", cxfw_cmd_create_umem,
+      IN_OUT(create_umem),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "register host memory: inlen 48 + 8 * num_of_mtt, every MTT checked" },
+    { CXFW_OP_QUERY_UMEM, "QUERY_UMEM", cxfw_cmd_query_umem,
+      IN_OUT(query_umem),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_QUERY,
+      "a umem's page size, offset and MTTs (cxsim layout)" },
+    { CXFW_OP_DESTROY_UMEM, "DESTROY_UMEM", cxfw_cmd_destroy_umem,
+      IN_OUT(destroy_umem),
+      BIT(0),
+      CXFW_HCA_INITIALIZED, false, CXFW_POLICY_RESOURCE,
+      "unregister a umem no memory key maps" },
 };
 
 static const CxfwCommandDesc *sorted[G_N_ELEMENTS(commands)];

@@ -119,9 +119,8 @@ void cxfw_eq_post(Cxfw *fw, uint8_t type, uint8_t sub_type,
 
 static uint8_t eq_alloc_number(Cxfw *fw)
 {
-    uint32_t limit = MIN(CXFW_MAX_EQS,
-                         1u << cxfw_get(fw->cap_general_cur,
-                                        CXFW_FLD(cmd_hca_cap, log_max_eq)));
+    uint32_t limit = cxfw_cap_limit(fw, CXFW_FLD(cmd_hca_cap, log_max_eq),
+                                    CXFW_MAX_EQS);
 
     if (fw->live_eqs >= limit) {
         return 0;

@@ -60,9 +60,7 @@ uint8_t cxfw_cmd_teardown_hca(Cxfw *fw, CxfwCmd *cmd)
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
                          CXFW_SYND_TEARDOWN_PROFILE);
     }
-    cxfw_eq_destroy_all(fw);
-    cxfw_uar_free_all(fw);
-    cxfw_uctx_free_all(fw);
+    cxfw_objects_free_all(fw);
     fw->hca_state = CXFW_HCA_ENABLED;
     return CXFW_STATUS_OK;
 }

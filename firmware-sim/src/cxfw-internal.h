@@ -16,6 +16,7 @@
 #define CXFW_PAGE_SIZE          4096
 #define CXFW_UID_KERNEL         0       /* the function's driver */
 #define CXFW_UID_MAX            0xffff  /* user contexts: 1..0xffff */
+#define CXFW_OBJ_ID_MAX         0xffffff /* umem ids, PD and mkey numbers */
 
 /* One command being executed: whole input and output, headers included. */
 typedef struct CxfwCmd {
@@ -62,6 +63,63 @@ typedef struct CxfwUar {
 } CxfwUar;
 
 /*
+ * What every numbered memory object (umem, PD, memory key) starts with:
+ * its number, the key of its table, and its owner.
+ */
+typedef struct CxfwObject {
+    uint32_t number;
+    uint16_t uid;
+} CxfwObject;
+
+/*
+ * User memory registered with CREATE_UMEM: npages pages of 1 << page_shift
+ * bytes, the umem's byte 0 at page_offset in page 0.  A page entry is its
+ * bus address (page aligned) ORed with CXFW_UMEM_PAGE_RD/WR.
+ */
+#define CXFW_UMEM_PAGE_RD       0x1ull
+#define CXFW_UMEM_PAGE_WR       0x2ull
+#define CXFW_UMEM_PAGE_FLAGS    0x3ull
+
+typedef struct CxfwUmem {
+    CxfwObject obj;             /* number: the umem id */
+    uint8_t page_shift;
+    uint32_t page_offset;
+    uint64_t npages;
+    uint64_t *pages;
+    bool all_readable, all_writable;
+    uint32_t mkeys;             /* memory keys mapping it */
+} CxfwUmem;
+
+/* A protection domain. */
+typedef struct CxfwPd {
+    CxfwObject obj;             /* number: the pd */
+    uint32_t mkeys;             /* memory keys in it */
+} CxfwPd;
+
+/* Memory key access rights (mkc lr, lw, rr, rw, a). */
+enum {
+    CXFW_MKEY_LR = 1 << 0,
+    CXFW_MKEY_LW = 1 << 1,
+    CXFW_MKEY_RR = 1 << 2,
+    CXFW_MKEY_RW = 1 << 3,
+    CXFW_MKEY_A  = 1 << 4,
+};
+
+/*
+ * A memory key mapping virtual addresses [start, start + len) onto umem
+ * bytes [umem_offset, umem_offset + len).  The key is index << 8 | variant.
+ * It holds its umem and PD (neither can go while it exists).
+ */
+typedef struct CxfwMkey {
+    CxfwObject obj;             /* number: the mkey index */
+    uint8_t variant;            /* mkc.mkey_7_0 */
+    uint8_t access;             /* CXFW_MKEY_* */
+    uint64_t start, len, umem_offset;
+    CxfwUmem *umem;
+    CxfwPd *pd;
+} CxfwMkey;
+
+/*
  * A user context.  Objects (EQs, UARs) carry their owner's uid; objects
  * counts them so DESTROY_UCTX can refuse a context that still owns some.
  * An object never outlives its context, so a live context is the only
@@ -103,7 +161,16 @@ struct Cxfw {
 
     /* user contexts: uid -> CxfwUctx */
     GHashTable *uctxs;
-    uint16_t last_uid;          /* round-robin allocation cursor */
+    uint32_t last_uid;          /* round-robin allocation cursor */
+
+    /* memory objects by number, each with its round-robin cursor */
+    GHashTable *umems;          /* id -> CxfwUmem */
+    uint32_t last_umem_id;
+    uint64_t umem_bytes;        /* pages registered by all umems, in bytes */
+    GHashTable *pds;            /* pdn -> CxfwPd */
+    uint32_t last_pdn;
+    GHashTable *mkeys;          /* index -> CxfwMkey */
+    uint32_t last_mkey_index;
 
     /* counters */
     CxfwStats stats;
@@ -121,9 +188,38 @@ void cxfw_guest_error(Cxfw *fw, const char *what, uint64_t arg);
 uint8_t cxfw_dispatch(Cxfw *fw, CxfwCmd *cmd);
 
 /*
- * Object teardown, used by DISABLE_HCA, TEARDOWN_HCA and reset.  Objects
- * go before the contexts that own them.
+ * Object numbers: the first number after *cursor (wrapping from max to 1,
+ * never 0) that is not a key of live, or 0 when all are taken.  Numbers
+ * freed are thus reissued as late as possible.
  */
+uint32_t cxfw_id_alloc(GHashTable *live, uint32_t *cursor, uint32_t max);
+/* The same, or 0 once live holds 1 << log_cap (current caps) numbers. */
+uint32_t cxfw_object_number(Cxfw *fw, GHashTable *live, uint32_t *cursor,
+                            CxfwFieldId log_cap, uint32_t max);
+
+/*
+ * Numbered memory objects in their tables (number -> object).  An object
+ * holds its owner's context from cxfw_object_add() until removed; release
+ * frees what is particular to its type (and the object), once it is out of
+ * the table.  Another uid's object is not found, exactly as no object.
+ */
+typedef void (*CxfwRelease)(Cxfw *fw, CxfwObject *obj);
+void *cxfw_object_find(GHashTable *table, uint32_t number, uint16_t uid);
+void cxfw_object_add(Cxfw *fw, GHashTable *table, CxfwObject *obj,
+                     uint32_t number, uint16_t uid);
+void cxfw_object_remove(Cxfw *fw, GHashTable *table, CxfwObject *obj,
+                        CxfwRelease release);
+void cxfw_objects_drain(Cxfw *fw, GHashTable *table, CxfwRelease release);
+
+/*
+ * Object teardown, used by DISABLE_HCA, TEARDOWN_HCA and reset: every
+ * object, memory keys before the umems and PDs they hold, objects before
+ * the contexts that own them.
+ */
+void cxfw_objects_free_all(Cxfw *fw);
+void cxfw_mkey_destroy_all(Cxfw *fw);
+void cxfw_umem_destroy_all(Cxfw *fw);
+void cxfw_pd_free_all(Cxfw *fw);
 void cxfw_eq_destroy_all(Cxfw *fw);
 void cxfw_uar_free_all(Cxfw *fw);
 void cxfw_uctx_free_all(Cxfw *fw);
@@ -143,6 +239,29 @@ void cxfw_pages_request(Cxfw *fw);
 CxfwUctx *cxfw_uctx_find(Cxfw *fw, uint16_t uid);
 void cxfw_uid_hold(Cxfw *fw, uint16_t uid);
 void cxfw_uid_release(Cxfw *fw, uint16_t uid);
+
+/* Memory keys by key (index << 8 | variant): both parts must match. */
+CxfwMkey *cxfw_mkey_find(Cxfw *fw, uint32_t mkey, uint16_t uid);
+/* Bytes of a umem: its pages less the offset of byte 0 in page 0. */
+uint64_t cxfw_umem_size(const CxfwUmem *umem);
+/* Live limits from the current capabilities (log_max_*), within max. */
+uint32_t cxfw_cap_limit(Cxfw *fw, CxfwFieldId log_cap, uint32_t max);
+
+/*
+ * The DMA engine: the device writing (reading) len bytes of host memory at
+ * virtual addresses [va, va + len) of memory key mkey (index << 8 |
+ * variant), which must be uid's.  The whole range is checked first: the
+ * key's bounds, its access right (lw for a write, lr for a read) and the
+ * wr_en (rd_en) of every umem page the range touches; on a violation
+ * nothing is transferred.  Pages contiguous on the bus move in one host
+ * DMA call.  Returns CXFW_STATUS_OK, or a status with *syndrome set
+ * (DMA_* syndromes; DMA_HOST_FAILED, the one failure found only while
+ * transferring, may leave earlier pages written).  len 0 checks the key.
+ */
+uint8_t cxfw_mkey_write(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
+                        const void *buf, size_t len, uint32_t *syndrome);
+uint8_t cxfw_mkey_read(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
+                       void *buf, size_t len, uint32_t *syndrome);
 
 /*
  * Write an event into every EQ subscribed to its type that was created
@@ -173,6 +292,14 @@ uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_create_uctx(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_query_uctx(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_destroy_uctx(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_create_umem(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_query_umem(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_destroy_umem(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_alloc_pd(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_dealloc_pd(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_create_mkey(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_query_mkey(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_destroy_mkey(Cxfw *fw, CxfwCmd *cmd);
 
 /* reset the HCA's run-time state (objects, pages, caps) */
 void cxfw_hca_reset(Cxfw *fw);

@@ -19,9 +19,14 @@ enum CxfwOpcode {
     CXFW_OP_SET_HCA_CAP           = 0x109,
     CXFW_OP_QUERY_ISSI            = 0x10a,
     CXFW_OP_SET_ISSI              = 0x10b,
+    CXFW_OP_CREATE_MKEY           = 0x200,
+    CXFW_OP_QUERY_MKEY            = 0x201,
+    CXFW_OP_DESTROY_MKEY          = 0x202,
     CXFW_OP_CREATE_EQ             = 0x301,
     CXFW_OP_DESTROY_EQ            = 0x302,
     CXFW_OP_QUERY_EQ              = 0x303,
+    CXFW_OP_ALLOC_PD              = 0x800,
+    CXFW_OP_DEALLOC_PD            = 0x801,
     CXFW_OP_ALLOC_UAR             = 0x802,
     CXFW_OP_DEALLOC_UAR           = 0x803,
     CXFW_OP_ACCESS_REG            = 0x805,
@@ -29,6 +34,9 @@ enum CxfwOpcode {
     CXFW_OP_CREATE_UCTX           = 0xa04,
     CXFW_OP_QUERY_UCTX            = 0xa05,
     CXFW_OP_DESTROY_UCTX          = 0xa06,
+    CXFW_OP_CREATE_UMEM           = 0xa08,
+    CXFW_OP_QUERY_UMEM            = 0xa09,
+    CXFW_OP_DESTROY_UMEM          = 0xa0a,
 };
 
 /* Command status (output byte 0). */
@@ -84,6 +92,17 @@ enum CxfwUctxCap {
     CXFW_UCTX_CAP_RDMA_CTRL               = 0x08,
     CXFW_UCTX_CAP_RDMA_CTRL_OTHER_VHCA    = 0x10,
 };
+
+/* Memory key access modes (mkc access_mode_4_2 << 2 | access_mode_1_0). */
+enum {
+    CXFW_MKC_ACCESS_MODE_PA       = 0x0,
+    CXFW_MKC_ACCESS_MODE_MTT      = 0x1,
+};
+
+/* umem MTT entries (layout: mtt in cxfw-fields.def) and pages */
+#define CXFW_MTT_ENTRY_SIZE         8
+#define CXFW_UMEM_PAGE_SHIFT        12      /* page = 4 KiB << log_page_size */
+#define CXFW_UMEM_MAX_LOG_PAGE_SIZE 18      /* cxsim: pages up to 1 GiB */
 
 /* Register ids (ACCESS_REG register_id). */
 enum CxfwRegId {

@@ -20,17 +20,19 @@ static const CxfwCapValue cx6dx_cap_general[] = {
     CAP(log_max_cq_sz, 22),
     CAP(log_max_cq, 24),
     CAP(log_max_eq_sz, 22),     /* the async EQ needs 13 */
-    CAP(log_max_mkey, 24),
+    CAP(log_max_mkey, 24),      /* mkey indexes are 24 bits */
     CAP(log_max_eq, 4),         /* >= 4 or the driver cannot size its EQs */
     CAP(port_type, 0),          /* IB: keeps mlx5_core off the Ethernet path */
     CAP(num_ports, 1),
     CAP(log_max_msg, 30),
     CAP(cmdif_checksum, 0),
+    CAP(umem_uid_0, 1),         /* uid 0 may own umems */
     CAP(log_pg_sz, 12),
     CAP(log_bf_reg_size, 9),
     CAP(log_max_pd, 23),
+    CAP(ats, 0),                /* no ATS: umems give bus addresses */
     CAP(log_max_uctx, 8),
-    CAP(log_max_umem, 16),
+    CAP(log_max_umem, 16),      /* 65536 live umems */
     CAP(log_uar_page_sz, 0),
     CAP(num_of_uars_per_page, 1),
     CAP(num_vhca_ports, 1),
@@ -49,6 +51,7 @@ static const CxfwProfile cx6dx = {
     .init_pages = 0,
     .max_pages = 1u << 18,      /* 1 GiB of 4 KiB pages */
     .num_uar_pages = 512,       /* 2 MiB BAR0 */
+    .max_umem_bytes = 1ull << 30,   /* 1 GiB registered at most */
     .cap_general = cx6dx_cap_general,
 };
 
@@ -63,10 +66,35 @@ static const CxfwProfile cx6dx_pages = {
     .regular_pages = 32,
     .max_pages = 1u << 18,
     .num_uar_pages = 512,
+    .max_umem_bytes = 1ull << 30,
     .cap_general = cx6dx_cap_general,
 };
 
-static const CxfwProfile *const profiles[] = { &cx6dx, &cx6dx_pages, NULL };
+/* Small object limits, so that tests reach every exhaustion path. */
+static const CxfwCapValue small_limits[] = {
+    CAP(log_max_umem, 3),       /* 8 umems */
+    CAP(log_max_pd, 2),         /* 4 PDs */
+    CAP(log_max_mkey, 2),       /* 4 memory keys */
+    { 0, 0 }
+};
+
+static const CxfwProfile cx6dx_small = {
+    .name = "cx6dx-small",
+    .description = "cx6dx with small object limits (8 umems of 64 KiB in "
+                   "all, 4 PDs, 4 memory keys)",
+    .fw_major = 22, .fw_minor = 40, .fw_subminor = 1000,
+    .psid = "CXS0000000003",
+    .supported_issi = 0x3,
+    .max_pages = 1u << 18,
+    .num_uar_pages = 512,
+    .max_umem_bytes = 64 << 10,
+    .cap_general = cx6dx_cap_general,
+    .cap_override = small_limits,
+};
+
+static const CxfwProfile *const profiles[] = {
+    &cx6dx, &cx6dx_pages, &cx6dx_small, NULL
+};
 
 const CxfwProfile *const *cxfw_profiles(void)
 {
@@ -92,6 +120,9 @@ void cxfw_profile_cap_general(const CxfwProfile *p, uint8_t *cap)
 {
     memset(cap, 0, CXFW_CAP_SIZE);
     for (const CxfwCapValue *v = p->cap_general; v->field; v++) {
+        cxfw_set(cap, v->field, v->value);
+    }
+    for (const CxfwCapValue *v = p->cap_override; v && v->field; v++) {
         cxfw_set(cap, v->field, v->value);
     }
 }

@@ -26,7 +26,9 @@ typedef struct CxfwProfile {
     uint32_t regular_pages;     /* asked for by a page request event */
     uint32_t max_pages;         /* the most pages the firmware accepts */
     uint32_t num_uar_pages;     /* BAR0 pages: iseg + UARs */
+    uint64_t max_umem_bytes;    /* all umems' pages together (cxsim's own) */
     const CxfwCapValue *cap_general;    /* maximum == current defaults */
+    const CxfwCapValue *cap_override;   /* then these, NULL: none */
 } CxfwProfile;
 
 const CxfwProfile *cxfw_profile_find(const char *name);

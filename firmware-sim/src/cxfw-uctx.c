@@ -14,9 +14,9 @@
  *   and skipping live ones, so a destroyed uid is not reissued until the
  *   other 65534 have been: a stale uid a driver still holds names nothing
  *   rather than somebody else's context;
- * - objects (EQs, UARs) record their owner's uid, every lookup by id
- *   matches it, and a context that owns objects cannot be destroyed, so no
- *   object outlives its context;
+ * - objects (EQs, UARs, umems, PDs, mkeys) record their owner's uid, every
+ *   lookup by id matches it, and a context that owns objects cannot be
+ *   destroyed, so no object outlives its context;
  * - DISABLE_HCA, TEARDOWN_HCA, a reset and a command queue address write
  *   free every context (after the objects).
  *
@@ -66,29 +66,6 @@ void cxfw_uctx_free_all(Cxfw *fw)
     g_hash_table_remove_all(fw->uctxs);
 }
 
-/* Live contexts allowed: 1 << log_max_uctx, within the uid space. */
-static uint32_t uctx_limit(Cxfw *fw)
-{
-    uint32_t log = cxfw_get(fw->cap_general_cur, CAP(log_max_uctx));
-
-    return log >= 16 ? CXFW_UID_MAX : MIN(1u << log, CXFW_UID_MAX);
-}
-
-/* The first uid after the cursor that no live context holds, 0 if none. */
-static uint16_t uid_alloc(Cxfw *fw)
-{
-    uint16_t uid = fw->last_uid;
-
-    for (uint32_t i = 0; i < CXFW_UID_MAX; i++) {
-        uid = uid >= CXFW_UID_MAX ? 1 : uid + 1;
-        if (!cxfw_uctx_find(fw, uid)) {
-            fw->last_uid = uid;
-            return uid;
-        }
-    }
-    return 0;
-}
-
 uint8_t cxfw_cmd_create_uctx(Cxfw *fw, CxfwCmd *cmd)
 {
     uint32_t cap = cxfw_get(cmd->in, CXFW_FLD(create_uctx_in, cap));
@@ -100,10 +77,8 @@ uint8_t cxfw_cmd_create_uctx(Cxfw *fw, CxfwCmd *cmd)
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
                          CXFW_SYND_UCTX_CAP_UNSUPPORTED);
     }
-    if (g_hash_table_size(fw->uctxs) >= uctx_limit(fw)) {
-        return cxfw_fail(cmd, CXFW_STATUS_NO_RES, CXFW_SYND_UCTX_EXHAUSTED);
-    }
-    uid = uid_alloc(fw);
+    uid = cxfw_object_number(fw, fw->uctxs, &fw->last_uid, CAP(log_max_uctx),
+                             CXFW_UID_MAX);
     if (!uid) {
         return cxfw_fail(cmd, CXFW_STATUS_NO_RES, CXFW_SYND_UCTX_EXHAUSTED);
     }

@@ -56,6 +56,10 @@ Cxfw *cxfw_new(const CxfwConfig *cfg, const CxfwHostOps *ops, void *opaque,
     g_array_set_size(fw->uars, profile->num_uar_pages);
     fw->uctxs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                       g_free);
+    /* objects: freed by their own code, which keeps their accounting */
+    fw->umems = g_hash_table_new(g_direct_hash, g_direct_equal);
+    fw->pds = g_hash_table_new(g_direct_hash, g_direct_equal);
+    fw->mkeys = g_hash_table_new(g_direct_hash, g_direct_equal);
     fw->unsupported = g_hash_table_new(g_direct_hash, g_direct_equal);
     cxfw_reset(fw);
     return fw;
@@ -69,6 +73,9 @@ void cxfw_free(Cxfw *fw)
     cxfw_hca_reset(fw);
     g_hash_table_destroy(fw->pages);
     g_array_free(fw->uars, TRUE);
+    g_hash_table_destroy(fw->mkeys);
+    g_hash_table_destroy(fw->umems);
+    g_hash_table_destroy(fw->pds);
     g_hash_table_destroy(fw->uctxs);
     g_hash_table_destroy(fw->unsupported);
     g_free(fw->in_buf);
@@ -78,9 +85,7 @@ void cxfw_free(Cxfw *fw)
 
 void cxfw_hca_reset(Cxfw *fw)
 {
-    cxfw_eq_destroy_all(fw);
-    cxfw_uar_free_all(fw);
-    cxfw_uctx_free_all(fw);
+    cxfw_objects_free_all(fw);
     cxfw_pages_forget_all(fw);
     fw->hca_state = CXFW_HCA_DISABLED;
     fw->issi = 0;
@@ -92,11 +97,15 @@ void cxfw_reset(Cxfw *fw)
 {
     cxfw_hca_reset(fw);
     /*
-     * Power-on: uid numbering starts over.  DISABLE_HCA, TEARDOWN_HCA and
-     * a queue address write free the contexts but keep the cursor, so a
-     * uid a surviving driver still holds is not reissued at once.
+     * Power-on: uid and object numbering starts over.  DISABLE_HCA,
+     * TEARDOWN_HCA and a queue address write free the contexts and objects
+     * but keep the cursors, so a number a surviving driver still holds is
+     * not reissued at once.
      */
     fw->last_uid = 0;
+    fw->last_umem_id = 0;
+    fw->last_pdn = 0;
+    fw->last_mkey_index = 0;
     fw->cmdq_addr = 0;
     fw->nic_interface = 0;
     fw->health_counter = 0;
@@ -136,6 +145,10 @@ void cxfw_get_stats(const Cxfw *fw, CxfwStats *stats)
     stats->live_eqs = fw->live_eqs;
     stats->live_uars = fw->live_uars;
     stats->live_uctxs = g_hash_table_size(fw->uctxs);
+    stats->live_umems = g_hash_table_size(fw->umems);
+    stats->live_pds = g_hash_table_size(fw->pds);
+    stats->live_mkeys = g_hash_table_size(fw->mkeys);
+    stats->umem_bytes = fw->umem_bytes;
     stats->pages_owned = g_hash_table_size(fw->pages);
     stats->hca_state = fw->hca_state;
 }

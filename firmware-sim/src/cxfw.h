@@ -105,9 +105,15 @@ typedef struct CxfwStats {
     uint64_t events_dropped;    /* EQ full or DMA failure */
     uint64_t interrupts;        /* notify() calls */
     uint64_t guest_errors;      /* ignored bad accesses */
+    uint64_t dma_bytes;         /* moved by the DMA engine through mkeys */
+    uint64_t dma_errors;        /* DMA engine accesses refused or failed */
     uint32_t live_eqs;
     uint32_t live_uars;
     uint32_t live_uctxs;        /* user contexts (uids other than 0) */
+    uint32_t live_umems;
+    uint32_t live_pds;
+    uint32_t live_mkeys;
+    uint64_t umem_bytes;        /* registered by the live umems */
     uint32_t pages_owned;       /* pages the driver gave and has not taken */
     uint8_t hca_state;          /* CxfwHcaState */
 } CxfwStats;
