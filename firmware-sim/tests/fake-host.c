@@ -749,6 +749,166 @@ uint8_t fh_eq_query(FakeHost *fh, uint8_t eqn, uint8_t *out, uint32_t outlen)
     return fh_exec(fh, in, sizeof(in), out, outlen);
 }
 
+/* ---- user contexts ---- */
+
+uint8_t fh_exec_as(FakeHost *fh, uint16_t uid, void *in, uint32_t inlen,
+                   void *out, uint32_t outlen)
+{
+    cxfw_set(in, FH_UID, uid);
+    return fh_exec(fh, in, inlen, out, outlen);
+}
+
+uint16_t fh_uctx_new(FakeHost *fh, uint32_t cap)
+{
+    uint8_t in[CXFW_SIZEOF(create_uctx_in)] = { 0 };
+    uint8_t out[CXFW_SIZEOF(create_uctx_out)];
+
+    fh_hdr(in, CXFW_OP_CREATE_UCTX, 0);
+    cxfw_set(in, CXFW_FLD(create_uctx_in, cap), cap);
+    g_assert_cmphex(fh_exec(fh, in, sizeof(in), out, sizeof(out)), ==,
+                    CXFW_STATUS_OK);
+    return cxfw_get(out, CXFW_FLD(create_uctx_out, uid));
+}
+
+/* ---- memory objects ---- */
+
+static uint8_t *umem_of(uint8_t *in)
+{
+    return in + cxfw_field_byte(CXFW_FLD(create_umem_in, umem));
+}
+
+void fh_umem_set_mtt_raw(uint8_t *in, uint32_t i, uint64_t raw)
+{
+    cxfw_put_be64(umem_of(in) + cxfw_field_byte(CXFW_FLD(umem, mtt)) +
+                  i * CXFW_MTT_ENTRY_SIZE, raw);
+}
+
+void fh_umem_set_mtt(uint8_t *in, uint32_t i, uint64_t addr,
+                     unsigned access)
+{
+    uint8_t *e = umem_of(in) + cxfw_field_byte(CXFW_FLD(umem, mtt)) +
+                 i * CXFW_MTT_ENTRY_SIZE;
+
+    cxfw_set(e, CXFW_FLD(mtt, ptag_63_32), addr >> 32);
+    cxfw_set(e, CXFW_FLD(mtt, ptag_31_8), (uint32_t)addr >> 8);
+    cxfw_set(e, CXFW_FLD(mtt, reserved_7_2), 0);
+    cxfw_set(e, CXFW_FLD(mtt, rd_en), !!(access & FH_MTT_RD));
+    cxfw_set(e, CXFW_FLD(mtt, wr_en), !!(access & FH_MTT_WR));
+}
+
+uint8_t *fh_umem_in(uint32_t log_page_size, uint32_t page_offset,
+                    const uint64_t *addrs, uint32_t n, unsigned access,
+                    uint32_t *inlen)
+{
+    uint8_t *in;
+
+    *inlen = FH_CREATE_UMEM_INLEN(n);
+    in = g_malloc0(*inlen);
+    fh_hdr(in, CXFW_OP_CREATE_UMEM, 0);
+    cxfw_set(umem_of(in), CXFW_FLD(umem, log_page_size), log_page_size);
+    cxfw_set(umem_of(in), CXFW_FLD(umem, page_offset), page_offset);
+    cxfw_set(umem_of(in), CXFW_FLD(umem, num_of_mtt), n);
+    for (uint32_t i = 0; i < n; i++) {
+        fh_umem_set_mtt(in, i, addrs[i], access);
+    }
+    return in;
+}
+
+/* Run a command as uid; its status, and *number / *synd from the output. */
+static uint8_t create_as(FakeHost *fh, uint16_t uid, uint8_t *in,
+                         uint32_t inlen, CxfwFieldId number_field,
+                         uint32_t *number, uint32_t *synd)
+{
+    uint8_t out[FH_HDR_LEN];
+    uint8_t status;
+
+    memset(out, 0xee, sizeof(out));
+    status = fh_exec_as(fh, uid, in, inlen, out, sizeof(out));
+    if (number) {
+        *number = cxfw_get(out, number_field);
+    }
+    if (synd) {
+        *synd = fh_syndrome(out);
+    }
+    return status;
+}
+
+uint8_t fh_umem_create(FakeHost *fh, uint16_t uid, uint8_t *in,
+                       uint32_t inlen, uint32_t *id, uint32_t *synd)
+{
+    return create_as(fh, uid, in, inlen, CXFW_FLD(create_umem_out, umem_id),
+                     id, synd);
+}
+
+uint8_t fh_pd_alloc(FakeHost *fh, uint16_t uid, uint32_t *pdn,
+                    uint32_t *synd)
+{
+    uint8_t in[CXFW_SIZEOF(alloc_pd_in)] = { 0 };
+
+    fh_hdr(in, CXFW_OP_ALLOC_PD, 0);
+    return create_as(fh, uid, in, sizeof(in), CXFW_FLD(alloc_pd_out, pd),
+                     pdn, synd);
+}
+
+void fh_mkey_in(uint8_t *in, uint32_t pdn, uint32_t umem_id,
+                uint64_t umem_offset, uint64_t start, uint64_t len,
+                unsigned access, uint8_t variant)
+{
+    uint8_t *mkc = in + cxfw_field_byte(CXFW_FLD(create_mkey_in, mkc));
+
+    memset(in, 0, CXFW_SIZEOF(create_mkey_in));
+    fh_hdr(in, CXFW_OP_CREATE_MKEY, 0);
+    cxfw_set(in, CXFW_FLD(create_mkey_in, mkey_umem_valid), 1);
+    cxfw_set(in, CXFW_FLD(create_mkey_in, mkey_umem_id), umem_id);
+    cxfw_set(in, CXFW_FLD(create_mkey_in, mkey_umem_offset), umem_offset);
+    cxfw_set(mkc, CXFW_FLD(mkc, access_mode_1_0), CXFW_MKC_ACCESS_MODE_MTT);
+    cxfw_set(mkc, CXFW_FLD(mkc, lr), !!(access & FH_MKEY_LR));
+    cxfw_set(mkc, CXFW_FLD(mkc, lw), !!(access & FH_MKEY_LW));
+    cxfw_set(mkc, CXFW_FLD(mkc, rr), !!(access & FH_MKEY_RR));
+    cxfw_set(mkc, CXFW_FLD(mkc, rw), !!(access & FH_MKEY_RW));
+    cxfw_set(mkc, CXFW_FLD(mkc, a), !!(access & FH_MKEY_A));
+    cxfw_set(mkc, CXFW_FLD(mkc, qpn), 0xffffff);
+    cxfw_set(mkc, CXFW_FLD(mkc, mkey_7_0), variant);
+    cxfw_set(mkc, CXFW_FLD(mkc, pd), pdn);
+    cxfw_set(mkc, CXFW_FLD(mkc, start_addr), start);
+    cxfw_set(mkc, CXFW_FLD(mkc, len), len);
+}
+
+uint8_t fh_mkey_create(FakeHost *fh, uint16_t uid, uint8_t *in,
+                       uint32_t *mkey, uint32_t *synd)
+{
+    uint32_t index = 0;
+    uint8_t status = create_as(fh, uid, in, CXFW_SIZEOF(create_mkey_in),
+                               CXFW_FLD(create_mkey_out, mkey_index), &index,
+                               synd);
+    const uint8_t *mkc = in + cxfw_field_byte(CXFW_FLD(create_mkey_in, mkc));
+
+    if (mkey) {
+        *mkey = index << 8 | cxfw_get(mkc, CXFW_FLD(mkc, mkey_7_0));
+    }
+    return status;
+}
+
+uint8_t fh_obj_cmd(FakeHost *fh, uint16_t uid, uint16_t opcode,
+                   uint32_t number, void *out, uint32_t outlen)
+{
+    uint8_t in[FH_HDR_LEN] = { 0 };
+
+    /* every one of these layouts puts the number at byte 8, 24 bits */
+    G_STATIC_ASSERT(CXFW_FLD(destroy_umem_in, umem_id) ==
+                    CXFW_FLD(query_umem_in, umem_id));
+    G_STATIC_ASSERT(CXFW_FLD(destroy_umem_in, umem_id) ==
+                    CXFW_FLD(dealloc_pd_in, pd));
+    G_STATIC_ASSERT(CXFW_FLD(destroy_umem_in, umem_id) ==
+                    CXFW_FLD(destroy_mkey_in, mkey_index));
+    G_STATIC_ASSERT(CXFW_FLD(destroy_umem_in, umem_id) ==
+                    CXFW_FLD(query_mkey_in, mkey_index));
+    fh_hdr(in, opcode, 0);
+    cxfw_set(in, CXFW_FLD(destroy_umem_in, umem_id), number);
+    memset(out, 0xee, outlen);
+    return fh_exec_as(fh, uid, in, sizeof(in), out, outlen);
+}
+
 CxfwStats fh_stats(FakeHost *fh)
 {
     CxfwStats s;

@@ -198,6 +198,57 @@ uint8_t *fh_eq_next(FakeHost *fh, FhEq *eq);
 void fh_eq_doorbell(FakeHost *fh, FhEq *eq, bool arm);
 uint8_t fh_eq_query(FakeHost *fh, uint8_t eqn, uint8_t *out, uint32_t outlen);
 
+/* Commands as a user context: uid stamped into the header. */
+uint8_t fh_exec_as(FakeHost *fh, uint16_t uid, void *in, uint32_t inlen,
+                   void *out, uint32_t outlen);
+/* CREATE_UCTX as the driver; fails the test if refused. */
+uint16_t fh_uctx_new(FakeHost *fh, uint32_t cap);
+
+/* Memory objects, the driver's view. */
+#define FH_MTT_RD           1u      /* mtt rd_en */
+#define FH_MTT_WR           2u      /* mtt wr_en */
+#define FH_MKEY_LR          (1u << 0)   /* mkc lr, lw, rr, rw, a */
+#define FH_MKEY_LW          (1u << 1)
+#define FH_MKEY_RR          (1u << 2)
+#define FH_MKEY_RW          (1u << 3)
+#define FH_MKEY_A           (1u << 4)
+#define FH_CREATE_UMEM_INLEN(n) \
+    (CXFW_SIZEOF(create_umem_in) + (n) * CXFW_MTT_ENTRY_SIZE)
+
+/*
+ * A CREATE_UMEM input (g_free it) for n pages at addrs[], every entry with
+ * access (FH_MTT_RD | FH_MTT_WR); *inlen = 48 + 8 * n.
+ */
+uint8_t *fh_umem_in(uint32_t log_page_size, uint32_t page_offset,
+                    const uint64_t *addrs, uint32_t n, unsigned access,
+                    uint32_t *inlen);
+/* Entry i of a CREATE_UMEM input: a raw 64-bit value, or address+access. */
+void fh_umem_set_mtt_raw(uint8_t *in, uint32_t i, uint64_t raw);
+void fh_umem_set_mtt(uint8_t *in, uint32_t i, uint64_t addr,
+                     unsigned access);
+/* CREATE_UMEM as uid: the status, *id and *synd (either may be NULL). */
+uint8_t fh_umem_create(FakeHost *fh, uint16_t uid, uint8_t *in,
+                       uint32_t inlen, uint32_t *id, uint32_t *synd);
+uint8_t fh_pd_alloc(FakeHost *fh, uint16_t uid, uint32_t *pdn,
+                    uint32_t *synd);
+/*
+ * A CREATE_MKEY input (CXFW_SIZEOF(create_mkey_in) bytes) for a key in PD
+ * pdn over umem bytes [umem_offset, umem_offset + len) at virtual address
+ * start, with access (FH_MKEY_*) and variant byte mkey_7_0.
+ */
+void fh_mkey_in(uint8_t *in, uint32_t pdn, uint32_t umem_id,
+                uint64_t umem_offset, uint64_t start, uint64_t len,
+                unsigned access, uint8_t variant);
+/* CREATE_MKEY as uid: the status, *mkey (index << 8 | variant), *synd. */
+uint8_t fh_mkey_create(FakeHost *fh, uint16_t uid, uint8_t *in,
+                       uint32_t *mkey, uint32_t *synd);
+/*
+ * A command naming one object by number at byte 8 (DESTROY/QUERY_UMEM,
+ * DEALLOC_PD, DESTROY/QUERY_MKEY), as uid; out gets outlen bytes.
+ */
+uint8_t fh_obj_cmd(FakeHost *fh, uint16_t uid, uint16_t opcode,
+                   uint32_t number, void *out, uint32_t outlen);
+
 /* Statistics shortcut. */
 CxfwStats fh_stats(FakeHost *fh);
 
