@@ -480,13 +480,18 @@ static char *cxsim_get_firmware_stats(Object *obj, Error **errp)
                            " events=%" PRIu64 " events_dropped=%" PRIu64
                            " interrupts=%" PRIu64 " guest_errors=%" PRIu64
                            " live_uctxs=%u live_eqs=%u live_uars=%u"
+                           " live_umems=%u live_pds=%u live_mkeys=%u"
+                           " umem_bytes=%" PRIu64 " dma_bytes=%" PRIu64
+                           " dma_errors=%" PRIu64
                            " pages_owned=%u"
                            " unsupported=%" PRIu64 " unsupported_opcodes=%s",
                            st.hca_state, st.commands, st.command_errors,
                            st.delivery_errors, st.events, st.events_dropped,
                            st.interrupts, st.guest_errors, st.live_uctxs,
-                           st.live_eqs,
-                           st.live_uars, st.pages_owned, st.unsupported,
+                           st.live_eqs, st.live_uars,
+                           st.live_umems, st.live_pds, st.live_mkeys,
+                           st.umem_bytes, st.dma_bytes, st.dma_errors,
+                           st.pages_owned, st.unsupported,
                            unsupported->len ? unsupported->str : "none");
 }
 

@@ -1015,6 +1015,8 @@ static void test_firmware_stats(void)
 
     idle = firmware_stats(d);
     g_assert_nonnull(strstr(idle, "hca_state=0 "));
+    g_assert_nonnull(strstr(idle, " live_umems=0 live_pds=0 live_mkeys=0 "
+                                  "umem_bytes=0 dma_bytes=0 dma_errors=0 "));
     g_assert_nonnull(strstr(idle, " unsupported=0 unsupported_opcodes=none"));
 
     cxsim_cmdq_init(d);

@@ -14,7 +14,7 @@
 # QMP (qom-get cxsimN firmware-stats), prints them and applies CHECKS, a
 # comma-separated list, as further TAP results:
 #   idle    the firmware holds nothing: HCA disabled, no user context, EQ,
-#           UAR or page
+#           UAR, umem, PD, memory key or page
 #   nogaps  the guest sent no opcode the firmware does not implement
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -86,7 +86,9 @@ if kill -0 "$qemu_pid" 2>/dev/null; then
 		case ",$checks," in *,idle,*)
 			if [ "$(field hca_state)" = 0 ] && [ "$(field live_uctxs)" = 0 ] &&
 			   [ "$(field live_eqs)" = 0 ] &&
-			   [ "$(field live_uars)" = 0 ] && [ "$(field pages_owned)" = 0 ]; then
+			   [ "$(field live_uars)" = 0 ] && [ "$(field pages_owned)" = 0 ] &&
+			   [ "$(field live_umems)" = 0 ] && [ "$(field live_pds)" = 0 ] &&
+			   [ "$(field live_mkeys)" = 0 ]; then
 				echo "ok - cxsim$i: firmware holds no objects or pages after the suites"
 			else
 				echo "not ok - cxsim$i: firmware still holds objects or pages"
