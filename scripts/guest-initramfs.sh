@@ -15,6 +15,8 @@ STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
 
 mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,tests,root}
+# mktemp made it 0700: the guest's / must let unprivileged users in
+chmod 755 "$STAGE"
 cp /bin/busybox "$STAGE/bin/busybox"
 install -m 755 "$CXSIM_ROOT/scripts/guest-init.sh" "$STAGE/init"
 make -s -C "$KSRC" O="$KBUILD" INSTALL_MOD_PATH="$STAGE" \

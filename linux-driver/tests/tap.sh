@@ -39,6 +39,17 @@ kernel_warnings() {
 	grep -E '^<[0-4]>' | grep -vE "${1:-^$}"
 }
 
+# Bind every cxsim function to cxcore (by driver_override: the stock
+# mlx5_core claims the same device id) and load cxcore and cxctl: two
+# results.
+load_cxctl() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x15b3 ] && echo cxcore > "$d/driver_override"
+	done
+	check "modprobe cxcore" modprobe cxcore
+	check "modprobe cxctl" modprobe cxctl
+}
+
 tap_done() {
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" = 0 ]
