@@ -91,6 +91,7 @@ run_guest_suite cxcore-pages -l cxcore-pages -n 2 -p ,profile=cx6dx-pages \
 run_guest_suite cxctl -c idle,nogaps cxctl
 # one boot, both drivers working at once: cxcore and mlx5_core + mlx5_fwctl
 run_guest_suite two-drivers -l two-drivers -n 2 -c idle two-drivers
+run_guest_suite cxctl-tool -c idle cxctl-tool  # no nogaps: it sends an unknown opcode on purpose
 
 "$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
 	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap
