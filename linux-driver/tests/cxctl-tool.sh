@@ -305,6 +305,21 @@ expect "rpc -f a missing file: ENOENT" 1 "e:(ENOENT)"
 # umem (MLX5CTL_IOCTL_UMEM_REG/UNREG): either the driver has user memory,
 # or the tool says clearly that it has not
 
+# umem reg --hold in the background, its stdin fd 3 here: $pid, once it
+# has printed the id
+hold_umem() {
+	rm -f /tmp/umem.fifo
+	mkfifo /tmp/umem.fifo
+	"$CX" --json umem reg 65536 --hold < /tmp/umem.fifo > $OUT 2> $ERR &
+	pid=$!
+	exec 3> /tmp/umem.fifo
+	i=0
+	while ! grep -q umem_id $OUT && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 cx umem reg 8192
 if grep -q EOPNOTSUPP $ERR; then
 	UMEM=no
@@ -326,16 +341,7 @@ else
 	cx umem reg 0x1000:4096
 	expect "umem reg of unmapped memory: EFAULT" 1 "e:(EFAULT)"
 	# --hold: registered until stdin closes
-	rm -f /tmp/umem.fifo
-	mkfifo /tmp/umem.fifo
-	"$CX" --json umem reg 65536 --hold < /tmp/umem.fifo > $OUT 2> $ERR &
-	pid=$!
-	exec 3> /tmp/umem.fifo
-	i=0
-	while ! grep -q umem_id $OUT && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	hold_umem
 	grep -q '"umem_id":[1-9]' $OUT && kill -0 $pid 2>/dev/null &&
 		ok "umem reg --hold: the id is printed, the file kept open" ||
 		{ fail "umem reg --hold: no id while held"; show; }
@@ -344,6 +350,23 @@ else
 	RC=$?
 	expect "umem reg --hold: unregistered when stdin closes" 0 \
 		"j:held=true" "j:unregistered=true" "j:len=65536"
+	# ENODEV: the PCI function unbound while the file is held open
+	hold_umem
+	echo "$PCI" > /sys/bus/pci/drivers/cxcore/unbind
+	exec 3>&-
+	wait $pid
+	RC=$?
+	expect "umem reg --hold across an unbind: ENODEV, the device was removed" 1 \
+		"e:MLX5CTL_IOCTL_UMEM_UNREG" "e:(ENODEV)" "e:device was removed"
+	echo "$PCI" > /sys/bus/pci/drivers/cxcore/bind
+	i=0
+	while ! ls /dev | grep -q '^mlx5ctl-' && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	NODE=$(ls /dev | grep '^mlx5ctl-' | head -n 1)
+	cx -d "$PCI" info
+	expect "after the rebind: /dev/$NODE answers" 0 "h:mlx5dev=$PCI"
 fi
 cx umem reg 0
 expect "umem reg 0: usage error" 2 "e:umem size 0"
