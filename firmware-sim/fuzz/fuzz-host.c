@@ -25,10 +25,36 @@ static bool in_mem(uint64_t addr, size_t len)
            addr - FUZZ_MEM_BASE <= FUZZ_MEM_SIZE - len;
 }
 
+/* Under watch, [addr, addr + len) must lie in the pages of ok. */
+static void watch(FuzzHost *fh, uint64_t addr, size_t len, uint64_t ok,
+                  const char *what)
+{
+    if (!fh->dma_watch) {
+        return;
+    }
+    fh->dma_calls++;
+    if (!len) {
+        return;
+    }
+    if (!in_mem(addr, len)) {
+        fuzz_fail("DMA engine %s of %zu bytes at 0x%llx, outside memory",
+                  what, len, (unsigned long long)addr);
+    }
+    for (uint64_t p = (addr - FUZZ_MEM_BASE) / 4096;
+         p <= (addr - FUZZ_MEM_BASE + len - 1) / 4096; p++) {
+        if (!(ok & (1ull << p))) {
+            fuzz_fail("DMA engine %s of %zu bytes at 0x%llx touches page %u,"
+                      " not registered for it", what, len,
+                      (unsigned long long)addr, (unsigned)p);
+        }
+    }
+}
+
 static bool fh_dma_read(void *opaque, uint64_t addr, void *buf, size_t len)
 {
     FuzzHost *fh = opaque;
 
+    watch(fh, addr, len, fh->dma_read_ok, "read");
     if (!in_mem(addr, len)) {
         return false;
     }
@@ -41,6 +67,7 @@ static bool fh_dma_write(void *opaque, uint64_t addr, const void *buf,
 {
     FuzzHost *fh = opaque;
 
+    watch(fh, addr, len, fh->dma_write_ok, "write");
     if (!in_mem(addr, len)) {
         return false;
     }

@@ -20,9 +20,19 @@
 #define FUZZ_CANARY     (FUZZ_MEM_BASE + FUZZ_MEM_SIZE - 4096)
 #define FUZZ_MSIX       4
 
+#define FUZZ_PAGES      (FUZZ_MEM_SIZE / 4096)     /* 64: one bit each */
+
 typedef struct FuzzHost {
     Cxfw *fw;
     uint8_t *mem;
+    /*
+     * While dma_watch is set (around a DMA engine call), every DMA must
+     * fall inside the 4 KiB pages whose bits are set (bit n: page
+     * FUZZ_MEM_BASE + n * 4 KiB): memory registered for the caller.
+     */
+    bool dma_watch;
+    uint64_t dma_read_ok, dma_write_ok;
+    unsigned dma_calls;
 } FuzzHost;
 
 FuzzHost *fuzz_host_new(void);

@@ -46,6 +46,26 @@ int main(int argc, char **argv)
         { 0, 3, 1, 0, 1, 17, 5, 1, 2, 1, 11, 14 }, /* EQ, doorbell, reset */
         { 8, 4, 1, 2, 3, 4, 9, 4, 13, 12, 10, 18 }, /* pages, cycle */
     };
+    /*
+     * Memory objects (fuzz-sequence ops 20..29): PD, a two-page umem, a key
+     * over it, a DMA write and read; then the same as a user context,
+     * destroyed in order, and a teardown with objects live.
+     */
+    static const uint8_t mem_program[] = {
+        23,                                     /* ALLOC_PD */
+        20, 1, 0, 0x10, 0, 0x63, 0x65,          /* CREATE_UMEM pages 3, 5 */
+        25, 0, 0, 0x30, 0x5a, 1, 0, 0x30,       /* CREATE_MKEY lr|lw */
+        28, 0, 0x10, 0x10,                      /* DMA write */
+        29, 0, 0, 0x20,                         /* DMA read */
+        27, 0,                                  /* QUERY_MKEY */
+        5, 1, 4, 7, 1, 1,                       /* a context, switch to it */
+        23, 20, 0, 0, 0, 0, 0x67,               /* its PD, a umem: page 7 */
+        25, 1, 1, 0x30, 0x11, 2, 0, 0x10,       /* its key */
+        28, 1, 0, 0x08,                         /* its DMA write */
+        28, 0, 0, 0x08,                         /* the driver's key: refused */
+        26, 1, 21, 1, 24, 1,                    /* key, umem, PD go */
+        7, 0, 11,                               /* uid 0: TEARDOWN_HCA */
+    };
 
     if (argc != 2) {
         fprintf(stderr, "usage: fuzz-seeds DIR\n");
@@ -80,5 +100,6 @@ int main(int argc, char **argv)
 
         save(sdir, name, programs[i], sizeof(programs[i]));
     }
+    save(sdir, "program-memory", mem_program, sizeof(mem_program));
     return 0;
 }
