@@ -148,9 +148,10 @@ static const CxfwCommandDesc commands[] = {
       "a user context's caps (cxsim layout: payload uid, 0 = header uid)" },
     { CXFW_OP_DESTROY_UCTX, "DESTROY_UCTX", cxfw_cmd_destroy_uctx,
       IN_OUT(destroy_uctx),
-      BIT(0),
+      BIT(CXFW_DESTROY_UCTX_EMPTY) | BIT(CXFW_DESTROY_UCTX_WITH_OBJECTS),
       CXFW_HCA_INITIALIZED, false, CXFW_POLICY_KERNEL,
-      "destroy a user context that owns no objects" },
+      "destroy a user context: one that owns no objects (op_mod 0), or "
+      "with everything it owns (op_mod 1, cxsim)" },
     { CXFW_OP_CREATE_UMEM, "CREATE_UMEM", cxfw_cmd_create_umem,
       IN_OUT(create_umem),
       BIT(0),

@@ -31,10 +31,11 @@ static void eq_free(Cxfw *fw, CxfwEq *eq)
     g_free(eq);
 }
 
-void cxfw_eq_destroy_all(Cxfw *fw)
+void cxfw_eq_destroy_all(Cxfw *fw, int owner)
 {
     for (unsigned i = 0; i < CXFW_MAX_EQS; i++) {
-        if (fw->eqs[i]) {
+        if (fw->eqs[i] &&
+            (owner == CXFW_ANY_OWNER || fw->eqs[i]->uid == owner)) {
             eq_free(fw, fw->eqs[i]);
         }
     }

@@ -209,7 +209,11 @@ void cxfw_object_add(Cxfw *fw, GHashTable *table, CxfwObject *obj,
                      uint32_t number, uint16_t uid);
 void cxfw_object_remove(Cxfw *fw, GHashTable *table, CxfwObject *obj,
                         CxfwRelease release);
-void cxfw_objects_drain(Cxfw *fw, GHashTable *table, CxfwRelease release);
+/* An owner argument naming every uid. */
+#define CXFW_ANY_OWNER          (-1)
+/* Free the objects of @table that @owner (a uid, or CXFW_ANY_OWNER) owns. */
+void cxfw_objects_drain(Cxfw *fw, GHashTable *table, CxfwRelease release,
+                        int owner);
 
 /*
  * Object teardown, used by DISABLE_HCA, TEARDOWN_HCA and reset: every
@@ -217,11 +221,13 @@ void cxfw_objects_drain(Cxfw *fw, GHashTable *table, CxfwRelease release);
  * the contexts that own them.
  */
 void cxfw_objects_free_all(Cxfw *fw);
-void cxfw_mkey_destroy_all(Cxfw *fw);
-void cxfw_umem_destroy_all(Cxfw *fw);
-void cxfw_pd_free_all(Cxfw *fw);
-void cxfw_eq_destroy_all(Cxfw *fw);
-void cxfw_uar_free_all(Cxfw *fw);
+/* Every object @uid owns, in dependency order; its context stays. */
+void cxfw_objects_free_owned(Cxfw *fw, uint16_t uid);
+void cxfw_mkey_destroy_all(Cxfw *fw, int owner);
+void cxfw_umem_destroy_all(Cxfw *fw, int owner);
+void cxfw_pd_free_all(Cxfw *fw, int owner);
+void cxfw_eq_destroy_all(Cxfw *fw, int owner);
+void cxfw_uar_free_all(Cxfw *fw, int owner);
 void cxfw_uctx_free_all(Cxfw *fw);
 void cxfw_pages_forget_all(Cxfw *fw);
 bool cxfw_uar_owned(Cxfw *fw, uint32_t index, uint16_t uid);

@@ -37,9 +37,9 @@ static void mkey_release(Cxfw *fw, CxfwObject *obj)
     g_free(m);
 }
 
-void cxfw_mkey_destroy_all(Cxfw *fw)
+void cxfw_mkey_destroy_all(Cxfw *fw, int owner)
 {
-    cxfw_objects_drain(fw, fw->mkeys, mkey_release);
+    cxfw_objects_drain(fw, fw->mkeys, mkey_release, owner);
 }
 
 /* The key named by a command's mkey_index, if the caller's. */

@@ -70,7 +70,8 @@ void cxfw_object_remove(Cxfw *fw, GHashTable *table, CxfwObject *obj,
     release(fw, obj);
 }
 
-void cxfw_objects_drain(Cxfw *fw, GHashTable *table, CxfwRelease release)
+void cxfw_objects_drain(Cxfw *fw, GHashTable *table, CxfwRelease release,
+                        int owner)
 {
     GHashTableIter it;
     gpointer value;
@@ -79,18 +80,31 @@ void cxfw_objects_drain(Cxfw *fw, GHashTable *table, CxfwRelease release)
     while (g_hash_table_iter_next(&it, NULL, &value)) {
         CxfwObject *obj = value;
 
+        if (owner != CXFW_ANY_OWNER && obj->uid != owner) {
+            continue;
+        }
         g_hash_table_iter_remove(&it);
         cxfw_uid_release(fw, obj->uid);
         release(fw, obj);
     }
 }
 
+static void objects_free(Cxfw *fw, int owner)
+{
+    cxfw_mkey_destroy_all(fw, owner);
+    cxfw_umem_destroy_all(fw, owner);
+    cxfw_pd_free_all(fw, owner);
+    cxfw_eq_destroy_all(fw, owner);
+    cxfw_uar_free_all(fw, owner);
+}
+
 void cxfw_objects_free_all(Cxfw *fw)
 {
-    cxfw_mkey_destroy_all(fw);
-    cxfw_umem_destroy_all(fw);
-    cxfw_pd_free_all(fw);
-    cxfw_eq_destroy_all(fw);
-    cxfw_uar_free_all(fw);
+    objects_free(fw, CXFW_ANY_OWNER);
     cxfw_uctx_free_all(fw);
+}
+
+void cxfw_objects_free_owned(Cxfw *fw, uint16_t uid)
+{
+    objects_free(fw, uid);
 }

@@ -13,9 +13,9 @@ static void pd_release(Cxfw *fw, CxfwObject *obj)
     g_free(obj);
 }
 
-void cxfw_pd_free_all(Cxfw *fw)
+void cxfw_pd_free_all(Cxfw *fw, int owner)
 {
-    cxfw_objects_drain(fw, fw->pds, pd_release);
+    cxfw_objects_drain(fw, fw->pds, pd_release, owner);
 }
 
 uint8_t cxfw_cmd_alloc_pd(Cxfw *fw, CxfwCmd *cmd)

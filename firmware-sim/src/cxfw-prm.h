@@ -115,6 +115,12 @@ enum {
     CXFW_REG_OP_READ  = 1,
 };
 
+/* DESTROY_UCTX op_mod: 1 (cxsim's) destroys the context's objects first */
+enum {
+    CXFW_DESTROY_UCTX_EMPTY        = 0,
+    CXFW_DESTROY_UCTX_WITH_OBJECTS = 1,
+};
+
 /* MANAGE_PAGES op_mod and QUERY_PAGES op_mod */
 enum {
     CXFW_PAGES_ALLOC_FAIL = 0,

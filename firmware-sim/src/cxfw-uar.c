@@ -33,10 +33,12 @@ static void uar_free(Cxfw *fw, uint32_t index)
     fw->live_uars--;
 }
 
-void cxfw_uar_free_all(Cxfw *fw)
+void cxfw_uar_free_all(Cxfw *fw, int owner)
 {
     for (uint32_t i = 0; i < fw->uars->len; i++) {
-        if (uar_slot(fw, i)->live) {
+        CxfwUar *u = uar_slot(fw, i);
+
+        if (u->live && (owner == CXFW_ANY_OWNER || u->uid == owner)) {
             uar_free(fw, i);
         }
     }

@@ -18,7 +18,11 @@
  *   lookup by id matches it, and a context that owns objects cannot be
  *   destroyed, so no object outlives its context;
  * - DISABLE_HCA, TEARDOWN_HCA, a reset and a command queue address write
- *   free every context (after the objects).
+ *   free every context (after the objects);
+ * - DESTROY_UCTX with op_mod 1 (cxsim's) first destroys every object the
+ *   context owns, so that the driver can reclaim a closed file's context
+ *   whatever its user created through raw commands, and no object (no
+ *   umem, so no DMA into the file's memory) outlives that command.
  *
  * QUERY_UCTX has no mlx5_ifc layout; cxsim's own is in cxfw-fields.def.
  */
@@ -123,6 +127,9 @@ uint8_t cxfw_cmd_destroy_uctx(Cxfw *fw, CxfwCmd *cmd)
 
     if (!u) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_RES, CXFW_SYND_UCTX_UNKNOWN);
+    }
+    if (cmd->op_mod == CXFW_DESTROY_UCTX_WITH_OBJECTS) {
+        cxfw_objects_free_owned(fw, uid);
     }
     if (u->objects) {
         return cxfw_fail(cmd, CXFW_STATUS_RES_BUSY, CXFW_SYND_UCTX_BUSY);

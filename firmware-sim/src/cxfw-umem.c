@@ -51,9 +51,9 @@ static void umem_release(Cxfw *fw, CxfwObject *obj)
     g_free(umem);
 }
 
-void cxfw_umem_destroy_all(Cxfw *fw)
+void cxfw_umem_destroy_all(Cxfw *fw, int owner)
 {
-    cxfw_objects_drain(fw, fw->umems, umem_release);
+    cxfw_objects_drain(fw, fw->umems, umem_release, owner);
 }
 
 /* The umem named by a command's umem_id, if the caller's. */

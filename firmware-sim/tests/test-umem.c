@@ -962,6 +962,60 @@ static void test_destroy_busy(void)
     g_assert_cmphex(fh_exec(fh, in, sizeof(in), out, sizeof(out)), ==, 0);
 }
 
+/*
+ * DESTROY_UCTX op_mod 1 (how cxctl reclaims a closed file's context):
+ * every object of that uid goes, in dependency order, with the context;
+ * another context's objects and the driver's stay; no DMA through the
+ * destroyed key is possible afterwards.
+ */
+static void test_destroy_uctx_with_objects(void)
+{
+    g_autoptr(FakeHost) fh = setup();
+    uint16_t uid = fh_uctx_new(fh, TOOLS), other = fh_uctx_new(fh, TOOLS);
+    uint8_t in[CXFW_SIZEOF(destroy_uctx_in)] = { 0 }, out[FH_HDR_LEN];
+    uint8_t uar_in[CXFW_SIZEOF(alloc_uar_in)] = { 0 };
+    uint8_t uar_out[CXFW_SIZEOF(alloc_uar_out)];
+    uint8_t byte = 0x77;
+    uint32_t synd = 0;
+    CxfwStats before;
+    Mem m, keep;
+
+    mem_new(fh, &m, uid, 2, 0, RW);
+    mkey_new(fh, uid, m.pd, m.umem, 0, VA_BASE, PAGE, LRW, 1);
+    fh_hdr(uar_in, CXFW_OP_ALLOC_UAR, 0);
+    g_assert_cmphex(fh_exec_as(fh, uid, uar_in, sizeof(uar_in), uar_out,
+                               sizeof(uar_out)), ==, 0);
+    mem_new(fh, &keep, other, 1, 0, RW);
+    before = fh_stats(fh);
+
+    fh_hdr(in, CXFW_OP_DESTROY_UCTX, CXFW_DESTROY_UCTX_WITH_OBJECTS);
+    cxfw_set(in, CXFW_FLD(destroy_uctx_in, uid), uid);
+    /* a user context may not use it on itself or another */
+    g_assert_cmphex(fh_exec_as(fh, other, in, sizeof(in), out, sizeof(out)),
+                    ==, CXFW_STATUS_BAD_PARAM);
+    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_KERNEL_UID_REQUIRED);
+    memset(in, 0, sizeof(in));  /* the header uid back to 0 */
+    fh_hdr(in, CXFW_OP_DESTROY_UCTX, CXFW_DESTROY_UCTX_WITH_OBJECTS);
+    cxfw_set(in, CXFW_FLD(destroy_uctx_in, uid), uid);
+    g_assert_cmphex(fh_exec(fh, in, sizeof(in), out, sizeof(out)), ==, 0);
+
+    g_assert_cmpuint(fh_stats(fh).live_uctxs, ==, before.live_uctxs - 1);
+    g_assert_cmpuint(fh_stats(fh).live_mkeys, ==, before.live_mkeys - 2);
+    g_assert_cmpuint(fh_stats(fh).live_umems, ==, before.live_umems - 1);
+    g_assert_cmpuint(fh_stats(fh).live_pds, ==, before.live_pds - 1);
+    g_assert_cmpuint(fh_stats(fh).live_uars, ==, before.live_uars - 1);
+    check_fw(fh);
+    /* the other context's memory still works; the destroyed uid's is gone */
+    g_assert_cmphex(mem_write(fh, &keep, 0, 1, &synd), ==, 0);
+    g_assert_cmphex(cxfw_mkey_write(fh->fw, uid, m.mkey, m.va, &byte, 1,
+                                    &synd), !=, 0);
+    g_assert_cmphex(mem_nonzero(fh, &m), ==, 0);
+    /* and the uid names nothing */
+    g_assert_cmphex(fh_exec(fh, in, sizeof(in), out, sizeof(out)), ==,
+                    CXFW_STATUS_BAD_RES);
+    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_UCTX_UNKNOWN);
+}
+
 /* ---- teardown ---- */
 
 typedef enum Teardown {
@@ -1401,6 +1455,8 @@ int main(int argc, char **argv)
     g_test_add_func("/umem/mkey-limit", test_mkey_limit);
     g_test_add_func("/umem/cross-uid", test_cross_uid);
     g_test_add_func("/umem/destroy-busy", test_destroy_busy);
+    g_test_add_func("/umem/destroy-uctx-with-objects",
+                    test_destroy_uctx_with_objects);
     g_test_add_data_func("/umem/teardown/teardown-hca",
                          GINT_TO_POINTER(BY_TEARDOWN_HCA), test_teardown);
     g_test_add_data_func("/umem/teardown/disable-hca",
