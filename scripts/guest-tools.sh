@@ -40,13 +40,16 @@ install_headers() {
 
 install_headers
 mkdir -p "$OUT"
+# the newest header a test program may include
+newest_hdr=$(ls -t "$CXSIM_ROOT"/linux-driver/tests/*.h \
+	"$CXSIM_ROOT"/linux-driver/include/uapi/*/*.h | head -n 1)
 for src in "$CXSIM_ROOT"/linux-driver/tests/*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	bin="$OUT/$name"
-	# up to date: newer than its source and the shared test header
+	# up to date: newer than its source and the shared headers
 	[ -e "$bin" ] && [ "$bin" -nt "$src" ] &&
-		[ "$bin" -nt "$CXSIM_ROOT/linux-driver/tests/cxtest.h" ] && continue
+		[ "$bin" -nt "$newest_hdr" ] && continue
 	log "building guest tool $name"
 	gcc "${CFLAGS[@]}" -I"$UAPI/include" -o "$bin.tmp" "$src" ||
 		die "building $name failed"

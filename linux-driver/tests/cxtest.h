@@ -15,13 +15,17 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
 
 struct field {
 	unsigned int bit;
 	unsigned int width;
 };
 
-static uint32_t get(const void *buf, struct field f)
+static inline uint32_t get(const void *buf, struct field f)
 {
 	uint32_t dw;
 
@@ -32,7 +36,7 @@ static uint32_t get(const void *buf, struct field f)
 	return (dw >> (32 - f.bit % 32 - f.width)) & ((1u << f.width) - 1);
 }
 
-static void set(void *buf, struct field f, uint32_t val)
+static inline void set(void *buf, struct field f, uint32_t val)
 {
 	uint8_t *p = (uint8_t *)buf + f.bit / 32 * 4;
 	unsigned int shift = 32 - f.bit % 32 - f.width;
@@ -84,6 +88,10 @@ static const char *err_name(int ret)
 	switch (-ret) {
 	case 0: return "success";
 	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case ENOMEM: return "ENOMEM";
+	case EBUSY: return "EBUSY";
+	case EAGAIN: return "EAGAIN";
 	case EFAULT: return "EFAULT";
 	case EINVAL: return "EINVAL";
 	case ENOTTY: return "ENOTTY";
@@ -104,6 +112,30 @@ static void check_errno(int ret, int err, const char *what)
 	ok(ret == -err, "%s -> %s", what, err_name(-err));
 	if (ret != -err)
 		diag("got %s", err_name(ret));
+}
+
+/*
+ * Drop capability @cap from this process's effective, permitted and
+ * inheritable sets (a forked child does it before testing a refusal).
+ * Returns 0 once it is gone, else a negative errno.
+ */
+static inline int drop_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, caps))
+		return -errno;
+	caps[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
+	caps[CAP_TO_INDEX(cap)].permitted &= ~CAP_TO_MASK(cap);
+	caps[CAP_TO_INDEX(cap)].inheritable &= ~CAP_TO_MASK(cap);
+	if (syscall(SYS_capset, &hdr, caps))
+		return -errno;
+	if (syscall(SYS_capget, &hdr, caps))
+		return -errno;
+	return caps[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap) ? -EPERM : 0;
 }
 
 #endif

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * fwctl-test: the stock mlx5_fwctl driver on cxsim, through the upstream
- * fwctl uAPI (/dev/fwctl/fwctl0).  Prints TAP; run as root in the test guest
- * with mlx5_core and mlx5_fwctl loaded (linux-driver/tests/stock-fwctl.sh).
+ * fwctl-test: an mlx5 fwctl device on cxsim, through the upstream fwctl
+ * uAPI.  Prints TAP; run as root in the test guest.
+ *
+ *	fwctl-test [DEVICE [MODULE]]
+ *
+ * DEVICE defaults to /dev/fwctl/fwctl0, MODULE (the driver behind it, which
+ * the last section unloads and reloads) to mlx5_fwctl: the stock driver on
+ * mlx5_core (linux-driver/tests/stock-fwctl.sh).  cxctl's fwctl device on
+ * cxcore is the other (linux-driver/tests/cxctl-fwctl.sh): it must behave
+ * the same.
  *
  * What is checked is the upstream behaviour (drivers/fwctl/main.c and
  * drivers/fwctl/mlx5/main.c): the ioctl structures' size rules, the scopes,
@@ -35,7 +42,8 @@
 #include <fwctl/mlx5.h>
 #include "cxtest.h"
 
-#define FWCTL_DEV		"/dev/fwctl/fwctl0"
+static const char *fwctl_dev = "/dev/fwctl/fwctl0";
+static const char *fwctl_module = "mlx5_fwctl";
 #define TAINTED			"/proc/sys/kernel/tainted"
 #define TAINT_FWCTL		19	/* include/linux/panic.h, flag 'J' */
 #define MAX_RPC_LEN		(2u << 20)
@@ -194,7 +202,7 @@ static bool fw_answer(int ret, uint8_t status, uint32_t synd, const char *what)
 
 static int open_fwctl(void)
 {
-	return open(FWCTL_DEV, O_RDWR | O_CLOEXEC);
+	return open(fwctl_dev, O_RDWR | O_CLOEXEC);
 }
 
 static int info(int fd, struct fwctl_info_mlx5 *data)
@@ -652,26 +660,6 @@ struct child_result {
 	uint32_t ro_status;
 };
 
-static int drop_rawio(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &hdr, caps))
-		return -errno;
-	caps[CAP_TO_INDEX(CAP_SYS_RAWIO)].effective &= ~CAP_TO_MASK(CAP_SYS_RAWIO);
-	caps[CAP_TO_INDEX(CAP_SYS_RAWIO)].permitted &= ~CAP_TO_MASK(CAP_SYS_RAWIO);
-	caps[CAP_TO_INDEX(CAP_SYS_RAWIO)].inheritable &= ~CAP_TO_MASK(CAP_SYS_RAWIO);
-	if (syscall(SYS_capset, &hdr, caps))
-		return -errno;
-	if (syscall(SYS_capget, &hdr, caps))
-		return -errno;
-	return caps[CAP_TO_INDEX(CAP_SYS_RAWIO)].effective &
-	       CAP_TO_MASK(CAP_SYS_RAWIO) ? -EPERM : 0;
-}
-
 static void test_rawio(int fd)
 {
 	struct child_result res = { -1, -1, ~0u };
@@ -685,7 +673,7 @@ static void test_rawio(int fd)
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		ret = drop_rawio();
+		ret = drop_cap(CAP_SYS_RAWIO);
 		if (ret) {
 			res.full_ret = ret;
 		} else {
@@ -754,7 +742,7 @@ static void test_contexts(int fd, const struct fwctl_info_mlx5 *data)
 	int fd2, fd3, ret;
 
 	fd2 = open_fwctl();
-	ok(fd2 >= 0, "a second open of %s", FWCTL_DEV);
+	ok(fd2 >= 0, "a second open of %s", fwctl_dev);
 	ret = fd2 >= 0 ? info(fd2, &d2) : -EBADF;
 	ok(ret == 0 && d2.uid && d2.uid != data->uid,
 	   "the second file has its own uid (%u, first %u)", d2.uid,
@@ -842,23 +830,33 @@ static void test_concurrent(void)
 	ok(!failed, "two processes, 100 RPCs each at once, every answer right");
 }
 
-/* 9. mlx5_fwctl unloaded under an open file */
+/* 9. the driver unloaded under an open file */
+static int run_module_cmd(const char *cmd)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s %s", cmd, fwctl_module);
+	return system(buf);
+}
+
 static void test_unplug(void)
 {
 	struct fwctl_info_mlx5 d;
 	int fd, ret, i;
 
 	fd = open_fwctl();
-	ok(fd >= 0 && info(fd, &d) == 0, "open before unloading mlx5_fwctl");
-	ok(system("rmmod mlx5_fwctl") == 0, "rmmod mlx5_fwctl with the file open");
+	ok(fd >= 0 && info(fd, &d) == 0, "open before unloading %s",
+	   fwctl_module);
+	ok(run_module_cmd("rmmod") == 0, "rmmod %s with the file open",
+	   fwctl_module);
 	ret = info(fd, &d);
 	check_errno(ret, ENODEV, "FWCTL_INFO on the orphaned file");
 	cmd_init(OP_NOP, 0);
 	ret = cmd_exec(fd, FWCTL_RPC_DEBUG_READ_ONLY, MBOX_HDR, MBOX_HDR);
 	check_errno(ret, ENODEV, "FWCTL_RPC on the orphaned file");
 	ok(close(fd) == 0, "close the orphaned file");
-	ok(system("modprobe mlx5_fwctl") == 0, "modprobe mlx5_fwctl");
-	for (i = 0; i < 50 && access(FWCTL_DEV, F_OK); i++)
+	ok(run_module_cmd("modprobe") == 0, "modprobe %s", fwctl_module);
+	for (i = 0; i < 50 && access(fwctl_dev, F_OK); i++)
 		usleep(100000);
 	fd = open_fwctl();
 	ret = fd >= 0 ? info(fd, &d) : -errno;
@@ -871,14 +869,18 @@ static void test_unplug(void)
 		close(fd);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct fwctl_info_mlx5 data = { 0 };
 	int fd;
 
+	if (argc > 1)
+		fwctl_dev = argv[1];
+	if (argc > 2)
+		fwctl_module = argv[2];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = open_fwctl();
-	ok(fd >= 0, "open %s", FWCTL_DEV);
+	ok(fd >= 0, "open %s", fwctl_dev);
 	if (fd < 0) {
 		diag("open: %s", strerror(errno));
 		printf("1..%d\n", tap_n);

@@ -12,46 +12,13 @@
 TAINT_MSG='has requested full access to the physical device'
 EXPECTED="Failed to get valid vendor specific ID|$TAINT_MSG"
 
-bad_messages() {
-	kernel_warnings "$EXPECTED"
-}
-
-no_bad_messages() {
-	bad=$(echo "$1" | bad_messages)
-	[ -z "$bad" ] && ok "$2 left no unexpected kernel messages" || {
-		fail "$2 left unexpected kernel messages"
-		echo "$bad" | sed 's/^/#   /'
-	}
-}
-
-# Relay a TAP stream (file $1) as this suite's results: "ok"/"not ok" lines
-# renumbered, comments as they are, the plan kept in $plan.
-relay_tap() {
-	plan=""
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*) ok "${line#ok * - }" ;;
-		"not ok "*) fail "${line#not ok * - }" ;;
-		1..*) plan=${line#1..} ;;
-		*) echo "$line" ;;
-		esac
-	done < "$1"
-}
-
 new_kernel_log > /dev/null
 check "modprobe mlx5_core" modprobe mlx5_core
 check "modprobe mlx5_fwctl" modprobe mlx5_fwctl
 check "/dev/fwctl/fwctl0 exists" test -c /dev/fwctl/fwctl0
 no_bad_messages "$(new_kernel_log)" "loading"
 
-first=$((TAP_N + 1))
-/bin/fwctl-test > /tmp/fwctl-test.out 2>&1
-rc=$?
-relay_tap /tmp/fwctl-test.out
-ran=$((TAP_N - first + 1))
-[ -n "$plan" ] && [ "$plan" = "$ran" ] &&
-	ok "fwctl-test ran its $ran tests (exit $rc)" ||
-	fail "fwctl-test stopped early: $ran results, plan '${plan:-none}', exit $rc"
+run_tap_program fwctl-test /bin/fwctl-test
 
 log=$(new_kernel_log)
 echo "$log" | sed -n '/fwctl/s/^/# /p'

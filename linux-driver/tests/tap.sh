@@ -39,6 +39,48 @@ kernel_warnings() {
 	grep -E '^<[0-4]>' | grep -vE "${1:-^$}"
 }
 
+# no_bad_messages LOG DESC: ok when the kernel log lines LOG hold no warning
+# or worse other than those matching $EXPECTED (the suite's documented
+# messages, an extended regex).
+no_bad_messages() {
+	bad=$(echo "$1" | kernel_warnings "${EXPECTED:-^$}")
+	if [ -z "$bad" ]; then
+		ok "$2 left no unexpected kernel messages"
+	else
+		fail "$2 left unexpected kernel messages"
+		echo "$bad" | sed 's/^/#   /'
+	fi
+}
+
+# Relay a TAP stream (file $1) as this suite's results: "ok"/"not ok" lines
+# renumbered, comments as they are, the plan kept in $plan.
+relay_tap() {
+	plan=""
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) ok "${line#ok * - }" ;;
+		"not ok "*) fail "${line#not ok * - }" ;;
+		1..*) plan=${line#1..} ;;
+		*) echo "$line" ;;
+		esac
+	done < "$1"
+}
+
+# run_tap_program NAME COMMAND...: run a TAP-printing test program, relay
+# its results and check that it ran its whole plan.
+run_tap_program() {
+	name=$1
+	shift
+	first=$((TAP_N + 1))
+	"$@" > "/tmp/$name.out" 2>&1
+	rc=$?
+	relay_tap "/tmp/$name.out"
+	ran=$((TAP_N - first + 1))
+	[ -n "$plan" ] && [ "$plan" = "$ran" ] &&
+		ok "$name ran its $ran tests (exit $rc)" ||
+		fail "$name stopped early: $ran results, plan '${plan:-none}', exit $rc"
+}
+
 # Bind every cxsim function to cxcore (by driver_override: the stock
 # mlx5_core claims the same device id) and load cxcore and cxctl: two
 # results.
