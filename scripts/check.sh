@@ -89,6 +89,9 @@ run_guest_suite cxcore-pages -l cxcore-pages -n 2 -p ,profile=cx6dx-pages \
 	-c idle,nogaps cxcore
 # cxctl: the mlx5ctl misc device (INFO, CMDRPC) on cxcore
 run_guest_suite cxctl -c idle,nogaps cxctl
+# cxctl's fwctl device: the stock fwctl-test against it (a boot of its own:
+# the kernel taints once per boot)
+run_guest_suite cxctl-fwctl -c idle cxctl-fwctl
 # one boot, both drivers working at once: cxcore and mlx5_core + mlx5_fwctl
 run_guest_suite two-drivers -l two-drivers -n 2 -c idle two-drivers
 run_guest_suite cxctl-tool -c idle cxctl-tool  # no nogaps: it sends an unknown opcode on purpose

@@ -9,24 +9,23 @@
  *
  * Lifetime: a file holds a reference on its cxctl_dev.  When the auxiliary
  * device goes away with files still open, remove() destroys their user
- * contexts and marks the device gone under the write side of the rwsem;
+ * contexts (and with them every firmware object they own), releases their
+ * user memory and marks the device gone under the write side of the rwsem;
  * the files then fail every ioctl with -ENODEV and only free themselves.
+ *
+ * The same auxiliary device also gets an fwctl device (fwctl.c) when the
+ * kernel has the fwctl core.
  */
-#include <linux/auxiliary_bus.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
-#include <linux/kref.h>
-#include <linux/list.h>
-#include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
-#include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include <cxcore.h>
 #include <uapi/misc/mlx5ctl.h>
+
+#include "cxctl.h"
 
 #define CXCTL_NAME		"mlx5ctl"
 
@@ -34,40 +33,12 @@
 #define CXCTL_RPC_MIN_LEN	16
 #define CXCTL_RPC_MAX_LEN	(512 * 512)
 
-/* uctx.cap bits (mlx5_ifc.h lacks TOOLS_RESOURCES) */
-#define CXCTL_UCTX_CAP_RAW_TX		BIT(0)
-#define CXCTL_UCTX_CAP_INTERNAL_DEV_RES	BIT(1)
-#define CXCTL_UCTX_CAP_TOOLS_RESOURCES	BIT(2)
-
-struct cxctl_dev {
-	struct miscdevice miscdev;
-	struct auxiliary_device *adev;
-	struct cxcore_dev *cdev;
-	struct kref kref;
-	/* read: using @cdev; write: remove() tearing down */
-	struct rw_semaphore rwsem;
-	bool gone;
-	/* protects @fds */
-	struct mutex fds_lock;
-	struct list_head fds;
-	u32 dev_uctx_cap;
-	char name[64];
-};
-
-struct cxctl_fd {
-	struct cxctl_dev *cxd;
-	struct list_head node;
-	u16 uid;
-	u32 uctx_cap;
-	u32 ucap;
-};
-
 static void cxctl_dev_free(struct kref *kref)
 {
 	kfree(container_of(kref, struct cxctl_dev, kref));
 }
 
-static int cxctl_create_uctx(struct cxctl_dev *cxd, u32 cap, u16 *uid)
+int cxctl_create_uctx(struct cxcore_dev *cdev, u32 cap, u16 *uid)
 {
 	u32 out[MLX5_ST_SZ_DW(create_uctx_out)] = {};
 	u32 in[MLX5_ST_SZ_DW(create_uctx_in)] = {};
@@ -75,27 +46,43 @@ static int cxctl_create_uctx(struct cxctl_dev *cxd, u32 cap, u16 *uid)
 
 	MLX5_SET(create_uctx_in, in, opcode, MLX5_CMD_OP_CREATE_UCTX);
 	MLX5_SET(create_uctx_in, in, uctx.cap, cap);
-	err = cxcore_cmd_exec_check(cxd->cdev, in, sizeof(in), out,
-				    sizeof(out));
+	err = cxcore_cmd_exec_check(cdev, in, sizeof(in), out, sizeof(out));
 	if (err)
 		return err;
 	*uid = MLX5_GET(create_uctx_out, out, uid);
 	return 0;
 }
 
-static void cxctl_destroy_uctx(struct cxctl_dev *cxd, u16 uid)
+/*
+ * DESTROY_UCTX with cxsim's op_mod 1 destroys the context together with
+ * every object it owns (mkeys, PDs, umems, EQs, UARs), so that nothing a
+ * file's user created through raw RPCs outlives the file, and no firmware
+ * object refers to the file's user memory once this returns.
+ */
+#define CXCTL_DESTROY_UCTX_WITH_OBJECTS	1
+
+void cxctl_destroy_uctx(struct cxcore_dev *cdev, u16 uid)
 {
 	u32 out[MLX5_ST_SZ_DW(destroy_uctx_out)] = {};
 	u32 in[MLX5_ST_SZ_DW(destroy_uctx_in)] = {};
 	int err;
 
 	MLX5_SET(destroy_uctx_in, in, opcode, MLX5_CMD_OP_DESTROY_UCTX);
+	MLX5_SET(destroy_uctx_in, in, op_mod, CXCTL_DESTROY_UCTX_WITH_OBJECTS);
 	MLX5_SET(destroy_uctx_in, in, uid, uid);
-	err = cxcore_cmd_exec_check(cxd->cdev, in, sizeof(in), out,
-				    sizeof(out));
+	err = cxcore_cmd_exec_check(cdev, in, sizeof(in), out, sizeof(out));
 	if (err)
-		dev_warn(&cxd->adev->dev, "destroying user context %u: %d\n",
+		dev_warn(cxcore_device(cdev), "destroying user context %u: %d\n",
 			 uid, err);
+}
+
+/* The file's umems, then its context and everything the context owns. */
+static void cxctl_fd_teardown(struct cxctl_fd *mfd)
+{
+	struct cxcore_dev *cdev = mfd->cxd->cdev;
+
+	cxctl_destroy_uctx(cdev, mfd->uid);
+	cxctl_umem_db_destroy(&mfd->umem_db);
 }
 
 static int cxctl_open(struct inode *inode, struct file *file)
@@ -131,9 +118,10 @@ static int cxctl_open(struct inode *inode, struct file *file)
 		err = -ENODEV;
 		goto err_unlock;
 	}
-	err = cxctl_create_uctx(cxd, mfd->uctx_cap, &mfd->uid);
+	err = cxctl_create_uctx(cxd->cdev, mfd->uctx_cap, &mfd->uid);
 	if (err)
 		goto err_unlock;
+	cxctl_umem_db_init(&mfd->umem_db, cxd->cdev, mfd->uid);
 	mutex_lock(&cxd->fds_lock);
 	list_add_tail(&mfd->node, &cxd->fds);
 	mutex_unlock(&cxd->fds_lock);
@@ -156,9 +144,9 @@ static int cxctl_release(struct inode *inode, struct file *file)
 	struct cxctl_dev *cxd = mfd->cxd;
 
 	down_read(&cxd->rwsem);
-	/* once gone, remove() has destroyed the context */
+	/* once gone, remove() has torn the file down */
 	if (!cxd->gone) {
-		cxctl_destroy_uctx(cxd, mfd->uid);
+		cxctl_fd_teardown(mfd);
 		mutex_lock(&cxd->fds_lock);
 		list_del(&mfd->node);
 		mutex_unlock(&cxd->fds_lock);
@@ -222,6 +210,36 @@ out_in:
 	return err;
 }
 
+static int cxctl_ioctl_umem_reg(struct cxctl_fd *mfd, void __user *arg)
+{
+	struct mlx5ctl_umem_reg reg;
+	int err;
+
+	if (copy_from_user(&reg, arg, sizeof(reg)))
+		return -EFAULT;
+	if (reg.reserved)
+		return -EOPNOTSUPP;
+	err = cxctl_umem_reg(&mfd->umem_db, reg.addr, reg.len, &reg.umem_id);
+	if (err)
+		return err;
+	if (copy_to_user(arg, &reg, sizeof(reg))) {
+		cxctl_umem_unreg(&mfd->umem_db, reg.umem_id);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int cxctl_ioctl_umem_unreg(struct cxctl_fd *mfd, void __user *arg)
+{
+	struct mlx5ctl_umem_unreg unreg;
+
+	if (copy_from_user(&unreg, arg, sizeof(unreg)))
+		return -EFAULT;
+	if (unreg.reserved)
+		return -EOPNOTSUPP;
+	return cxctl_umem_unreg(&mfd->umem_db, unreg.umem_id);
+}
+
 static long cxctl_ioctl(struct file *file, unsigned int cmd,
 			unsigned long arg)
 {
@@ -246,9 +264,10 @@ static long cxctl_ioctl(struct file *file, unsigned int cmd,
 		err = cxctl_cmdrpc(mfd, argp);
 		break;
 	case MLX5CTL_IOCTL_UMEM_REG:
+		err = cxctl_ioctl_umem_reg(mfd, argp);
+		break;
 	case MLX5CTL_IOCTL_UMEM_UNREG:
-		/* user memory: not implemented yet */
-		err = -EOPNOTSUPP;
+		err = cxctl_ioctl_umem_unreg(mfd, argp);
 		break;
 	default:
 		err = -ENOIOCTLCMD;
@@ -293,12 +312,19 @@ static int cxctl_probe(struct auxiliary_device *adev,
 	cxd->miscdev.fops = &cxctl_fops;
 	cxd->miscdev.parent = &adev->dev;
 	err = misc_register(&cxd->miscdev);
-	if (err) {
-		kref_put(&cxd->kref, cxctl_dev_free);
-		return err;
-	}
+	if (err)
+		goto err_put;
+	err = cxctl_fwctl_add(cxd);
+	if (err)
+		goto err_misc;
 	auxiliary_set_drvdata(adev, cxd);
 	return 0;
+
+err_misc:
+	misc_deregister(&cxd->miscdev);
+err_put:
+	kref_put(&cxd->kref, cxctl_dev_free);
+	return err;
 }
 
 static void cxctl_remove(struct auxiliary_device *adev)
@@ -306,13 +332,15 @@ static void cxctl_remove(struct auxiliary_device *adev)
 	struct cxctl_dev *cxd = auxiliary_get_drvdata(adev);
 	struct cxctl_fd *mfd;
 
+	/* fwctl closes its files' contexts itself, waiting for their RPCs */
+	cxctl_fwctl_remove(cxd);
 	/* no new opens: misc_open() runs under the lock this takes */
 	misc_deregister(&cxd->miscdev);
 
 	down_write(&cxd->rwsem);
 	mutex_lock(&cxd->fds_lock);
 	list_for_each_entry(mfd, &cxd->fds, node)
-		cxctl_destroy_uctx(cxd, mfd->uid);
+		cxctl_fd_teardown(mfd);
 	mutex_unlock(&cxd->fds_lock);
 	cxd->gone = true;
 	cxd->cdev = NULL;
@@ -336,5 +364,8 @@ static struct auxiliary_driver cxctl_driver = {
 module_auxiliary_driver(cxctl_driver);
 
 MODULE_IMPORT_NS("CXCORE");
-MODULE_DESCRIPTION("mlx5ctl interface for cxsim devices");
+#if IS_ENABLED(CONFIG_FWCTL)
+MODULE_IMPORT_NS("FWCTL");
+#endif
+MODULE_DESCRIPTION("mlx5ctl and fwctl interfaces for cxsim devices");
 MODULE_LICENSE("Dual BSD/GPL");

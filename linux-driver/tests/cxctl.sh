@@ -2,7 +2,8 @@
 #
 # cxctl, the mlx5ctl interface, on every cxsim device: bind cxcore, load
 # cxctl, check the misc devices, run mlx5ctl-test (uAPI, user contexts,
-# unbind with files open), unload, with no kernel warning on the way.
+# unbind with files open) and umem-test (user memory), unload, with no
+# kernel warning on the way.
 . /tests/tap.sh
 
 bad_messages() {
@@ -52,32 +53,15 @@ for n in /dev/mlx5ctl-cxcore.ctl.*; do
 done
 expect_quiet "loading"
 
-# Relay a TAP stream (file $1) as this suite's results: "ok"/"not ok" lines
-# renumbered, comments as they are, the plan kept in $plan.
-relay_tap() {
-	plan=""
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*) ok "${line#ok * - }" ;;
-		"not ok "*) fail "${line#not ok * - }" ;;
-		1..*) plan=${line#1..} ;;
-		*) echo "$line" ;;
-		esac
-	done < "$1"
-}
-
 # The first device only: mlx5ctl-test's last section unbinds and rebinds
 # its PCI function.
 N=$(ls /dev/mlx5ctl-cxcore.ctl.* | head -n1)
-first=$((TAP_N + 1))
-/bin/mlx5ctl-test "$N" > /tmp/mlx5ctl-test.out 2>&1
-rc=$?
-relay_tap /tmp/mlx5ctl-test.out
-ran=$((TAP_N - first + 1))
-[ -n "$plan" ] && [ "$plan" = "$ran" ] &&
-	ok "mlx5ctl-test ran its $ran tests (exit $rc)" ||
-	fail "mlx5ctl-test stopped early: $ran results, plan '${plan:-none}', exit $rc"
+run_tap_program mlx5ctl-test /bin/mlx5ctl-test "$N"
 expect_quiet "mlx5ctl-test"
+# user memory; its last section unbinds and rebinds too
+N=$(ls /dev/mlx5ctl-cxcore.ctl.* | head -n1)
+run_tap_program umem-test /bin/umem-test "$N"
+expect_quiet "umem-test"
 
 check "rmmod cxctl" rmmod cxctl
 [ "$(ctl_count)" = 0 ] && ok "mlx5ctl devices gone" ||

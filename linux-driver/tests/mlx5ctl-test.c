@@ -5,8 +5,8 @@
  * (linux-driver/tests/cxctl.sh).
  *
  * Checked: MLX5CTL_IOCTL_INFO, command round trips through
- * MLX5CTL_IOCTL_CMDRPC with the uid the driver stamps, the length and
- * pointer errors, CAP_SYS_ADMIN on every ioctl, one firmware user context
+ * MLX5CTL_IOCTL_CMDRPC with the uid the driver stamps, at every size class
+ * and from eight processes at once, the length and pointer errors, CAP_SYS_ADMIN on every ioctl, one firmware user context
  * per open file, and (last) an unbind of the PCI function with a file
  * still open.
  */
@@ -32,6 +32,7 @@
 #include <linux/capability.h>
 #include "../include/uapi/misc/mlx5ctl.h"
 #include "cxtest.h"
+#include "mlx5ctl-dev.h"
 
 #define MAX_RPC_LEN		(512 * 512)
 #define CAP_BASE		0x80
@@ -65,32 +66,6 @@ static const struct field cap_uctx_cap = { CAP_BASE + 0x6a0, 32 };
 static const struct field uctx_in_uid = { 0x50, 16 };
 static const struct field uctx_out_uid = { 0x50, 16 };
 static const struct field uctx_out_cap = { 0x80, 32 };
-
-static char dev_path[PATH_MAX];
-
-static int open_dev(void)
-{
-	return open(dev_path, O_RDWR | O_CLOEXEC);
-}
-
-static int find_dev(void)
-{
-	struct dirent *de;
-	DIR *d = opendir("/dev");
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (!strncmp(de->d_name, "mlx5ctl-", 8)) {
-			snprintf(dev_path, sizeof(dev_path), "/dev/%s",
-				 de->d_name);
-			closedir(d);
-			return 0;
-		}
-	}
-	closedir(d);
-	return -ENOENT;
-}
 
 static int info(int fd, struct mlx5ctl_info *inf)
 {
@@ -236,6 +211,86 @@ static void test_rpc(int fd, uint16_t uid)
 		  "NOP with 512*512-byte input and output");
 }
 
+/*
+ * 2b. NOP round trips at every size class: the queue entry alone (16),
+ * one mailbox (17 .. 528), mailbox boundaries, many mailboxes, the limit.
+ * The firmware zeroes the whole output, so every output byte past the
+ * header must have come back from the device (it was poisoned before).
+ */
+static void test_sizes(int fd)
+{
+	static const uint32_t sizes[] = {
+		16, 17, 64, 527, 528, 529, 1040, 1041, 4096, 65536,
+		MAX_RPC_LEN - 1, MAX_RPC_LEN,
+	};
+	unsigned int i, j, pass = 0;
+	uint32_t bad;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		cmd_init(OP_NOP, 0);
+		memset(out, 0xa5, sizes[i]);
+		if (cmd_exec(fd, sizes[i], sizes[i]) ||
+		    get(out, out_status) != ST_OK) {
+			diag("NOP %u/%u failed", sizes[i], sizes[i]);
+			continue;
+		}
+		for (bad = 0, j = 16; j < sizes[i]; j++)
+			bad += out[j] != 0;
+		if (bad)
+			diag("NOP %u/%u: %u output bytes not written", sizes[i],
+			     sizes[i], bad);
+		else
+			pass++;
+	}
+	ok(pass == i, "NOP round trips at %u sizes from 16 to 512*512 bytes, whole output written",
+	   i);
+}
+
+/*
+ * 2c. Eight processes, each with its own file, send RPCs at once; every
+ * answer must be its own (QUERY_UCTX names the file's uid).
+ */
+#define NPROCS 8
+#define NPROC_RPCS 200
+static int rpc_worker(void)
+{
+	struct mlx5ctl_info inf;
+	int fd = open_dev(), i, bad = 0;
+
+	if (fd < 0 || info(fd, &inf))
+		return 2;
+	for (i = 0; i < NPROC_RPCS; i++) {
+		if (i % 2) {
+			cmd_init(OP_NOP, 0);
+			if (cmd_exec(fd, 16, 16) || get(out, out_status) != ST_OK)
+				bad++;
+		} else if (query_uctx(fd, 0) || get(out, out_status) != ST_OK ||
+			   get(out, uctx_out_uid) != inf.uctx_uid) {
+			bad++;
+		}
+	}
+	close(fd);
+	return bad ? 1 : 0;
+}
+
+static void test_concurrent(void)
+{
+	pid_t pids[NPROCS];
+	int i, st, failed = 0;
+
+	for (i = 0; i < NPROCS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			_exit(rpc_worker());
+	}
+	for (i = 0; i < NPROCS; i++)
+		if (pids[i] < 0 || waitpid(pids[i], &st, 0) != pids[i] ||
+		    !WIFEXITED(st) || WEXITSTATUS(st))
+			failed++;
+	ok(!failed, "%d processes, %d RPCs each at once, every answer its own (%d failed)",
+	   NPROCS, NPROC_RPCS, failed);
+}
+
 /* 3. errors */
 static void test_errors(int fd)
 {
@@ -263,26 +318,12 @@ static void test_errors(int fd)
 	check_errno(ioctl(fd, _IOR(MLX5CTL_IOCTL_MAGIC, 0, uint64_t), out) ?
 		    -errno : 0, ENOTTY, "INFO number with a wrong size");
 	check_errno(ioctl(fd, MLX5CTL_IOCTL_UMEM_REG, &reg) ? -errno : 0,
-		    EOPNOTSUPP, "UMEM_REG (not implemented)");
+		    EINVAL, "UMEM_REG of 0 bytes (umem-test has the rest)");
 	cmd_init(OP_NOP, 0);
 	fw_answer(cmd_exec(fd, 16, 16), ST_OK, ~0u, "NOP still works");
 }
 
 /* 4. CAP_SYS_ADMIN */
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
-	data[CAP_SYS_ADMIN / 32].permitted &= ~(1u << (CAP_SYS_ADMIN % 32));
-	return syscall(SYS_capset, &hdr, data);
-}
-
 static void test_caps(int fd)
 {
 	int st = 0;
@@ -292,7 +333,7 @@ static void test_caps(int fd)
 		struct mlx5ctl_info inf;
 		int code = 0, nfd;
 
-		if (drop_sys_admin())
+		if (drop_cap(CAP_SYS_ADMIN))
 			_exit(10);
 		if (info(fd, &inf) != -EPERM)
 			code |= 1;
@@ -367,18 +408,6 @@ static void test_contexts(void)
 
 /* 6. unbind with files open and busy */
 #define NBUSY 4
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
 static void test_unbind(void)
 {
 	char link[PATH_MAX + 64], real[PATH_MAX], pci[64];
@@ -456,20 +485,13 @@ int main(int argc, char **argv)
 	uint16_t uid;
 	int fd;
 
-	if (argc > 1)
-		snprintf(dev_path, sizeof(dev_path), "%s", argv[1]);
-	else if (find_dev()) {
-		printf("Bail out! no /dev/mlx5ctl-* device\n");
+	fd = tap_open_dev(argc, argv);
+	if (fd < 0)
 		return 1;
-	}
-	fd = open_dev();
-	ok(fd >= 0, "open %s", dev_path);
-	if (fd < 0) {
-		printf("Bail out! %s\n", strerror(errno));
-		return 1;
-	}
 	uid = test_info(fd);
 	test_rpc(fd, uid);
+	test_sizes(fd);
+	test_concurrent();
 	test_errors(fd);
 	test_caps(fd);
 	close(fd);

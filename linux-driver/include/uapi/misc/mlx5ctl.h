@@ -47,12 +47,20 @@ struct mlx5ctl_cmdrpc {
 	__u32 outlen;
 };
 
-/*
+/**
  * struct mlx5ctl_umem_reg - MLX5CTL_IOCTL_UMEM_REG
- * struct mlx5ctl_umem_unreg - MLX5CTL_IOCTL_UMEM_UNREG
+ * @addr: user virtual address of the buffer, any alignment
+ * @len: its length in bytes, 1 .. 64 MiB
+ * @umem_id: out: the firmware's id of the new umem, for later RPCs
+ * @reserved: zero
  *
- * Defined for ABI completeness; cxctl does not implement user memory yet
- * and fails both ioctls with -EOPNOTSUPP.
+ * The buffer is pinned (counted in the caller's VmPin against
+ * RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK), mapped for DMA and given to
+ * the firmware as a umem owned by the file's user context, one read+write
+ * MTT entry per page.  It stays registered until UMEM_UNREG or the file's
+ * release.  Errors: -EINVAL zero, too long or not a user range; -ENOMEM
+ * over RLIMIT_MEMLOCK; -EFAULT not writable memory; -EOPNOTSUPP reserved
+ * not zero.
  */
 struct mlx5ctl_umem_reg {
 	__aligned_u64 addr;
@@ -61,6 +69,15 @@ struct mlx5ctl_umem_reg {
 	__u32 reserved;
 };
 
+/**
+ * struct mlx5ctl_umem_unreg - MLX5CTL_IOCTL_UMEM_UNREG
+ * @umem_id: an id UMEM_REG gave this file
+ * @reserved: zero
+ *
+ * Errors: -ENOENT the file has no such umem; -EBUSY the firmware still
+ * uses it (an mkey refers to it: destroy that first); -EOPNOTSUPP reserved
+ * not zero.
+ */
 struct mlx5ctl_umem_unreg {
 	__u32 umem_id;
 	__u32 reserved;

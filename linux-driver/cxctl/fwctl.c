@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The fwctl interface of a cxsim device, through the kernel's fwctl core
+ * (/dev/fwctl/fwctlN, <uapi/fwctl/fwctl.h>).  It is the upstream mlx5 fwctl
+ * ABI: device type MLX5, struct fwctl_info_mlx5 as device data, one
+ * firmware user context per file with TOOLS_RESOURCES when the device
+ * offers it, the file's uid stamped into every RPC.
+ *
+ * The core checks the uAPI structures, the scope numbers, CAP_SYS_RAWIO
+ * for DEBUG_WRITE_FULL and taints the kernel for the write scopes; this
+ * file decides which command may go under which scope, from the policy in
+ * firmware-sim/policy/cxsim-fwctl.def.
+ */
+#include <linux/fwctl.h>
+#include <linux/slab.h>
+#include <uapi/fwctl/mlx5.h>
+
+#include "cxctl.h"
+
+/* the PRM command header: opcode, uid, op_mod */
+#define CXCTL_HDR_LEN	16
+
+struct cxctl_fwctl {
+	struct fwctl_device fwctl;
+	struct cxctl_dev *cxd;
+};
+
+struct cxctl_fwctl_uctx {
+	struct fwctl_uctx uctx;
+	u16 uid;
+	u32 caps;
+};
+
+struct cxctl_fwctl_rule {
+	u16 opcode;
+	u16 op_mod;
+	enum fwctl_rpc_scope scope;
+	const char *name;
+};
+
+static const struct cxctl_fwctl_rule cxctl_fwctl_rules[] = {
+#define CXSIM_FWCTL_RULE(opcode, name, op_mod, scope) \
+	{ opcode, op_mod, FWCTL_RPC_##scope, #name },
+#include <cxsim-fwctl.def>
+#undef CXSIM_FWCTL_RULE
+};
+
+static bool cxctl_fwctl_allowed(struct fwctl_device *fwctl, const void *in,
+				enum fwctl_rpc_scope scope)
+{
+	const __be16 *hdr = in;
+	u16 opcode = be16_to_cpu(hdr[0]), op_mod = be16_to_cpu(hdr[3]);
+	unsigned int i;
+
+	/* the first row for the opcode and op_mod decides */
+	for (i = 0; i < ARRAY_SIZE(cxctl_fwctl_rules); i++) {
+		const struct cxctl_fwctl_rule *r = &cxctl_fwctl_rules[i];
+
+		if (r->opcode != opcode ||
+		    (r->op_mod != CXSIM_OP_MOD_ANY && r->op_mod != op_mod))
+			continue;
+		if (scope >= r->scope)
+			return true;
+		dev_dbg(&fwctl->dev, "%s op_mod %u needs scope %u, not %u\n",
+			r->name, op_mod, r->scope, scope);
+		return false;
+	}
+	dev_dbg(&fwctl->dev, "opcode 0x%x is not allowed\n", opcode);
+	return false;
+}
+
+static struct cxctl_fwctl *to_cxfw(struct fwctl_uctx *uctx)
+{
+	return container_of(uctx->fwctl, struct cxctl_fwctl, fwctl);
+}
+
+static int cxctl_fwctl_open_uctx(struct fwctl_uctx *uctx)
+{
+	struct cxctl_fwctl_uctx *fu =
+		container_of(uctx, struct cxctl_fwctl_uctx, uctx);
+	struct cxctl_dev *cxd = to_cxfw(uctx)->cxd;
+
+	fu->caps = cxd->dev_uctx_cap & CXCTL_UCTX_CAP_TOOLS_RESOURCES;
+	return cxctl_create_uctx(cxd->cdev, fu->caps, &fu->uid);
+}
+
+static void cxctl_fwctl_close_uctx(struct fwctl_uctx *uctx)
+{
+	struct cxctl_fwctl_uctx *fu =
+		container_of(uctx, struct cxctl_fwctl_uctx, uctx);
+
+	cxctl_destroy_uctx(to_cxfw(uctx)->cxd->cdev, fu->uid);
+}
+
+static void *cxctl_fwctl_info(struct fwctl_uctx *uctx, size_t *length)
+{
+	struct cxctl_fwctl_uctx *fu =
+		container_of(uctx, struct cxctl_fwctl_uctx, uctx);
+	struct fwctl_info_mlx5 *info;
+
+	info = kzalloc_obj(*info);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	info->uid = fu->uid;
+	info->uctx_caps = fu->caps;
+	*length = sizeof(*info);
+	return info;
+}
+
+static void *cxctl_fwctl_rpc(struct fwctl_uctx *uctx,
+			     enum fwctl_rpc_scope scope, void *in,
+			     size_t in_len, size_t *out_len)
+{
+	struct cxctl_fwctl_uctx *fu =
+		container_of(uctx, struct cxctl_fwctl_uctx, uctx);
+	struct cxcore_dev *cdev = to_cxfw(uctx)->cxd->cdev;
+	void *out;
+	int err;
+
+	if (in_len < CXCTL_HDR_LEN || *out_len < CXCTL_HDR_LEN)
+		return ERR_PTR(-EMSGSIZE);
+	if (!cxctl_fwctl_allowed(uctx->fwctl, in, scope))
+		return ERR_PTR(-EBADMSG);
+
+	/* cxcore copies the input before executing: reuse it for the output */
+	if (*out_len <= in_len) {
+		out = in;
+	} else {
+		out = kvzalloc(*out_len, GFP_KERNEL);
+		if (!out)
+			return ERR_PTR(-ENOMEM);
+	}
+
+	/* the file's uid, whatever the caller put there (header bytes 2-3) */
+	((__be16 *)in)[1] = cpu_to_be16(fu->uid);
+	err = cxcore_cmd_exec(cdev, in, in_len, out, *out_len);
+	if (err) {
+		if (out != in)
+			kvfree(out);
+		return ERR_PTR(err);
+	}
+	/* a firmware error status is an answer, in the output */
+	return out;
+}
+
+static const struct fwctl_ops cxctl_fwctl_ops = {
+	.device_type = FWCTL_DEVICE_TYPE_MLX5,
+	.uctx_size = sizeof(struct cxctl_fwctl_uctx),
+	.open_uctx = cxctl_fwctl_open_uctx,
+	.close_uctx = cxctl_fwctl_close_uctx,
+	.info = cxctl_fwctl_info,
+	.fw_rpc = cxctl_fwctl_rpc,
+};
+
+int cxctl_fwctl_add(struct cxctl_dev *cxd)
+{
+	struct cxctl_fwctl *cxfw;
+	int err;
+
+	cxfw = fwctl_alloc_device(cxcore_device(cxd->cdev), &cxctl_fwctl_ops,
+				  struct cxctl_fwctl, fwctl);
+	if (!cxfw)
+		return -ENOMEM;
+	cxfw->cxd = cxd;
+	err = fwctl_register(&cxfw->fwctl);
+	if (err) {
+		fwctl_put(&cxfw->fwctl);
+		return err;
+	}
+	cxd->fwctl = cxfw;
+	return 0;
+}
+
+/*
+ * Before the auxiliary device goes: the core destroys the contexts of the
+ * files still open (they answer -ENODEV from then on) after the RPCs in
+ * flight have returned.
+ */
+void cxctl_fwctl_remove(struct cxctl_dev *cxd)
+{
+	fwctl_unregister(&cxd->fwctl->fwctl);
+	fwctl_put(&cxd->fwctl->fwctl);
+	cxd->fwctl = NULL;
+}
