@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Thin entry points; the work is in scripts/.
 
-.PHONY: all check demo docs fuzz fuzz-repro fuzz-qemu clean
+.PHONY: all check demo docs bench fuzz fuzz-repro fuzz-qemu clean
 
 all: check
 
@@ -12,6 +12,10 @@ check:
 # Start QEMU with the device and show it answering commands.
 demo:
 	@bash scripts/demo.sh
+
+# Every benchmark: in-process firmware and guest RPCs (BENCH_SECONDS each).
+bench:
+	@bash scripts/bench.sh
 
 # Run every libFuzzer target for FUZZ_TIME seconds (default 60) each.
 FUZZ_TIME ?= 60
