@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Fetch Debian's QEMU 10.0 source package, overlay cxsim's device model
-# (hw/), firmware simulator (firmware-sim/src) and qtests (qtest/) into it,
+# (hw/), firmware simulator (firmware-sim/src and its policy) and qtests
+# (qtest/) into it,
 # and build a minimal q35 qemu-system-x86_64 plus the qtests.
 #
 # Everything is cached under $CXSIM_CACHE/qemu/<version>/: the unpacked
@@ -77,8 +78,11 @@ wire_tree() {
 }
 
 overlay() {
-	sync_tree "$CXSIM_ROOT/hw" "$SRC/hw/cxsim" --exclude firmware
+	sync_tree "$CXSIM_ROOT/hw" "$SRC/hw/cxsim" --exclude firmware \
+		--exclude policy
 	sync_tree "$CXSIM_ROOT/firmware-sim/src" "$SRC/hw/cxsim/firmware"
+	# the policy file, where cxfw-policy.c finds it (../policy)
+	sync_tree "$CXSIM_ROOT/firmware-sim/policy" "$SRC/hw/cxsim/policy"
 	sync_tree "$CXSIM_ROOT/qtest" "$SRC/tests/qtest/cxsim"
 }
 

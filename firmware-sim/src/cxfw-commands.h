@@ -5,14 +5,6 @@
 
 #include "cxfw-internal.h"
 
-/* Who may issue a command; the policy check reads it. */
-typedef enum CxfwPolicyClass {
-    CXFW_POLICY_KERNEL,         /* the function's driver only (uid 0) */
-    CXFW_POLICY_QUERY,          /* read-only query */
-    CXFW_POLICY_RESOURCE,       /* creates or destroys a uid's object */
-    CXFW_POLICY_REGISTER,       /* per register: see cxfw-reg.c */
-} CxfwPolicyClass;
-
 #define CXFW_OP_MOD_ANY UINT32_MAX
 
 typedef struct CxfwCommandDesc {
@@ -29,7 +21,7 @@ typedef struct CxfwCommandDesc {
     uint32_t op_mods;           /* bit n: op_mod n accepted */
     uint8_t min_state;          /* CxfwHcaState */
     bool before_init_only;      /* refused once INIT_HCA ran */
-    CxfwPolicyClass policy;
+    /* who may send it: firmware-sim/policy/cxsim-policy.def */
     const char *summary;        /* one line for docs and tools */
 } CxfwCommandDesc;
 

@@ -91,7 +91,18 @@ enum CxfwUctxCap {
     CXFW_UCTX_CAP_TOOLS_RESOURCES         = 0x04,
     CXFW_UCTX_CAP_RDMA_CTRL               = 0x08,
     CXFW_UCTX_CAP_RDMA_CTRL_OTHER_VHCA    = 0x10,
+    /*
+     * cxsim's scope labels: a tools context created with one of these
+     * may send only what the policy allows at that fwctl scope or below
+     * (firmware-sim/policy/cxsim-policy.def, docs/security-model.md).
+     */
+    CXFW_UCTX_CAP_SCOPE_CONFIGURATION     = 1u << 24,
+    CXFW_UCTX_CAP_SCOPE_DEBUG_READ_ONLY   = 1u << 25,
+    CXFW_UCTX_CAP_SCOPE_DEBUG_WRITE       = 1u << 26,
+    CXFW_UCTX_CAP_SCOPE_DEBUG_WRITE_FULL  = 1u << 27,
 };
+#define CXFW_UCTX_CAP_SCOPE_SHIFT 24
+#define CXFW_UCTX_CAP_SCOPE_MASK  (0xfu << CXFW_UCTX_CAP_SCOPE_SHIFT)
 
 /* Memory key access modes (mkc access_mode_4_2 << 2 | access_mode_1_0). */
 enum {

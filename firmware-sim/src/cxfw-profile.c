@@ -36,8 +36,11 @@ static const CxfwCapValue cx6dx_cap_general[] = {
     CAP(log_uar_page_sz, 0),
     CAP(num_of_uars_per_page, 1),
     CAP(num_vhca_ports, 1),
-    /* RAW_TX | INTERNAL_DEV_RES | TOOLS_RESOURCES */
-    CAP(uctx_cap, 0x7),
+    /*
+     * RAW_TX | INTERNAL_DEV_RES | TOOLS_RESOURCES, and cxsim's four
+     * fwctl scope labels (bits 24-27, cxfw-prm.h)
+     */
+    CAP(uctx_cap, 0x7 | CXFW_UCTX_CAP_SCOPE_MASK),
     { 0, 0 }
 };
 

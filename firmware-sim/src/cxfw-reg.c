@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cxfw-internal.h"
+#include "cxfw-policy.h"
 
 /*
  * Who may access a register besides the function's driver (uid 0, which
@@ -56,17 +57,16 @@ static const CxfwRegister *register_find(uint16_t id)
     return NULL;
 }
 
+/* Who may read and write it: the register rows of the policy file. */
 static bool register_allowed(Cxfw *fw, const CxfwRegister *reg,
                              const CxfwCmd *cmd)
 {
-    const CxfwUctx *u;
+    const CxfwUctx *u = cxfw_uctx_find(fw, cmd->uid);
 
-    if (cmd->uid == CXFW_UID_KERNEL) {
-        return true;
-    }
-    u = cxfw_uctx_find(fw, cmd->uid);
-    return cmd->op_mod == CXFW_REG_OP_READ && reg->tools_read && u &&
-           (u->cap & CXFW_UCTX_CAP_TOOLS_RESOURCES);
+    return !cxfw_policy_register_verdict(cxfw_policy_register(reg->id),
+                                         cmd->op_mod == CXFW_REG_OP_WRITE,
+                                         cmd->uid == CXFW_UID_KERNEL,
+                                         u ? u->cap : 0);
 }
 
 uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd)

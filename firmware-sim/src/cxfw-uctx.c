@@ -9,7 +9,9 @@
  * - only uid 0 creates and destroys contexts (the opcode table's policy
  *   class), and a non-zero header uid must name a live context (dispatch);
  * - a context's capabilities are a subset of the device's current
- *   uctx_cap, and at most 1 << log_max_uctx contexts are live;
+ *   uctx_cap, with at most one scope label (cxsim's SCOPE_* bits, only on
+ *   a TOOLS_RESOURCES context; see cxfw-policy.c), and at most
+ *   1 << log_max_uctx contexts are live;
  * - uids are 1..0xffff, handed out round-robin from the last one given
  *   and skipping live ones, so a destroyed uid is not reissued until the
  *   other 65534 have been: a stale uid a driver still holds names nothing
@@ -74,12 +76,19 @@ uint8_t cxfw_cmd_create_uctx(Cxfw *fw, CxfwCmd *cmd)
 {
     uint32_t cap = cxfw_get(cmd->in, CXFW_FLD(create_uctx_in, cap));
     uint32_t dev_cap = cxfw_get(fw->cap_general_cur, CAP(uctx_cap));
+    uint32_t label = cap & CXFW_UCTX_CAP_SCOPE_MASK;
     CxfwUctx *u;
     uint16_t uid;
 
     if (cap & ~dev_cap) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
                          CXFW_SYND_UCTX_CAP_UNSUPPORTED);
+    }
+    /* a scope label: one of them, on a tools context */
+    if (label && ((label & (label - 1)) ||
+                  !(cap & CXFW_UCTX_CAP_TOOLS_RESOURCES))) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
+                         CXFW_SYND_UCTX_SCOPE_LABEL);
     }
     uid = cxfw_object_number(fw, fw->uctxs, &fw->last_uid, CAP(log_max_uctx),
                              CXFW_UID_MAX);

@@ -545,7 +545,8 @@ static void test_query_hca_cap(void)
     g_assert_cmpuint(cxfw_get(cur, CAP(port_type)), ==, 0);
     g_assert_cmpuint(cxfw_get(cur, CAP(cmdif_checksum)), ==, 0);
     g_assert_cmpuint(cxfw_get(cur, CAP(log_max_msg)), ==, 30);
-    g_assert_cmpuint(cxfw_get(cur, CAP(uctx_cap)), ==, 0x7);
+    g_assert_cmpuint(cxfw_get(cur, CAP(uctx_cap)), ==,
+                     0x7 | CXFW_UCTX_CAP_SCOPE_MASK);
     g_assert_cmpuint(cxfw_get(cur, CAP(device_frequency_khz)), ==, 0);
 
     g_assert_cmphex(query_cap(fh, 1, true, 0, NULL, &synd), ==,
