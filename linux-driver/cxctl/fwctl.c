@@ -2,14 +2,20 @@
 /*
  * The fwctl interface of a cxsim device, through the kernel's fwctl core
  * (/dev/fwctl/fwctlN, <uapi/fwctl/fwctl.h>).  It is the upstream mlx5 fwctl
- * ABI: device type MLX5, struct fwctl_info_mlx5 as device data, one
- * firmware user context per file with TOOLS_RESOURCES when the device
- * offers it, the file's uid stamped into every RPC.
+ * ABI: device type MLX5, struct fwctl_info_mlx5 as device data, the file's
+ * uid stamped into every RPC.
  *
  * The core checks the uAPI structures, the scope numbers, CAP_SYS_RAWIO
- * for DEBUG_WRITE_FULL and taints the kernel for the write scopes; this
+ * for DEBUG_WRITE_FULL and taints the kernel for the write scopes.  This
  * file decides which command may go under which scope, from the policy in
- * firmware-sim/policy/cxsim-fwctl.def.
+ * firmware-sim/policy/cxsim-policy.def, and tells the firmware the scope:
+ * every file owns one firmware user context per scope, each a tools
+ * context with that scope's label (uctx.cap SCOPE_* bits, when the device
+ * offers them), and an RPC carries the uid of its scope's context.  The
+ * firmware applies the same policy to the label, so a command the kernel
+ * let through by mistake is still refused (docs/security-model.md).  On a
+ * device without the labels, one unlabelled tools context serves every
+ * scope, as with the stock mlx5_fwctl.
  */
 #include <linux/fwctl.h>
 #include <linux/slab.h>
@@ -25,24 +31,46 @@ struct cxctl_fwctl {
 	struct cxctl_dev *cxd;
 };
 
+/* uctx.cap bits 24-27: cxsim's scope labels, in fwctl_rpc_scope order */
+#define CXCTL_UCTX_CAP_SCOPE(scope)	BIT(24 + (scope))
+#define CXCTL_UCTX_CAP_SCOPES		GENMASK(27, 24)
+#define CXCTL_NR_SCOPES			(FWCTL_RPC_DEBUG_WRITE_FULL + 1)
+
+/**
+ * struct cxctl_fwctl_uctx - one open fwctl file
+ * @uctx: the fwctl core's part
+ * @uid: the firmware user context for each scope (all the same one when
+ *	the device has no scope labels)
+ * @caps: each context's uctx.cap
+ * @labelled: one labelled context per scope
+ */
 struct cxctl_fwctl_uctx {
 	struct fwctl_uctx uctx;
-	u16 uid;
-	u32 caps;
+	u16 uid[CXCTL_NR_SCOPES];
+	u32 caps[CXCTL_NR_SCOPES];
+	bool labelled;
 };
 
+/* a policy row; scope -1: never through fwctl; who: for messages */
 struct cxctl_fwctl_rule {
 	u16 opcode;
 	u16 op_mod;
-	enum fwctl_rpc_scope scope;
+	int scope;
 	const char *name;
+	const char *who;
 };
 
+#define CXCTL_SCOPE_NONE			(-1)
+#define CXCTL_SCOPE_CONFIGURATION		FWCTL_RPC_CONFIGURATION
+#define CXCTL_SCOPE_DEBUG_READ_ONLY		FWCTL_RPC_DEBUG_READ_ONLY
+#define CXCTL_SCOPE_DEBUG_WRITE			FWCTL_RPC_DEBUG_WRITE
+#define CXCTL_SCOPE_DEBUG_WRITE_FULL		FWCTL_RPC_DEBUG_WRITE_FULL
+
 static const struct cxctl_fwctl_rule cxctl_fwctl_rules[] = {
-#define CXSIM_FWCTL_RULE(opcode, name, op_mod, scope) \
-	{ opcode, op_mod, FWCTL_RPC_##scope, #name },
-#include <cxsim-fwctl.def>
-#undef CXSIM_FWCTL_RULE
+#define CXSIM_COMMAND(opcode, name, op_mod, who, scope) \
+	{ opcode, op_mod, CXCTL_SCOPE_##scope, #name, #who },
+#include <cxsim-policy.def>
+#undef CXSIM_COMMAND
 };
 
 static bool cxctl_fwctl_allowed(struct fwctl_device *fwctl, const void *in,
@@ -59,10 +87,11 @@ static bool cxctl_fwctl_allowed(struct fwctl_device *fwctl, const void *in,
 		if (r->opcode != opcode ||
 		    (r->op_mod != CXSIM_OP_MOD_ANY && r->op_mod != op_mod))
 			continue;
-		if (scope >= r->scope)
+		if (r->scope != CXCTL_SCOPE_NONE && scope >= r->scope)
 			return true;
-		dev_dbg(&fwctl->dev, "%s op_mod %u needs scope %u, not %u\n",
-			r->name, op_mod, r->scope, scope);
+		dev_dbg(&fwctl->dev,
+			"%s op_mod %u (firmware: %s) needs scope %d, not %u\n",
+			r->name, op_mod, r->who, r->scope, scope);
 		return false;
 	}
 	dev_dbg(&fwctl->dev, "opcode 0x%x is not allowed\n", opcode);
@@ -74,14 +103,44 @@ static struct cxctl_fwctl *to_cxfw(struct fwctl_uctx *uctx)
 	return container_of(uctx->fwctl, struct cxctl_fwctl, fwctl);
 }
 
+static void cxctl_fwctl_destroy_uids(struct cxcore_dev *cdev,
+				     struct cxctl_fwctl_uctx *fu, int n)
+{
+	while (n-- > 0)
+		cxctl_destroy_uctx(cdev, fu->uid[n]);
+}
+
 static int cxctl_fwctl_open_uctx(struct fwctl_uctx *uctx)
 {
 	struct cxctl_fwctl_uctx *fu =
 		container_of(uctx, struct cxctl_fwctl_uctx, uctx);
 	struct cxctl_dev *cxd = to_cxfw(uctx)->cxd;
+	u32 tools = cxd->dev_uctx_cap & CXCTL_UCTX_CAP_TOOLS_RESOURCES;
+	int scope, err;
 
-	fu->caps = cxd->dev_uctx_cap & CXCTL_UCTX_CAP_TOOLS_RESOURCES;
-	return cxctl_create_uctx(cxd->cdev, fu->caps, &fu->uid);
+	fu->labelled = tools && (cxd->dev_uctx_cap & CXCTL_UCTX_CAP_SCOPES) ==
+				CXCTL_UCTX_CAP_SCOPES;
+	if (!fu->labelled) {
+		fu->caps[0] = tools;
+		err = cxctl_create_uctx(cxd->cdev, tools, &fu->uid[0]);
+		if (err)
+			return err;
+		for (scope = 1; scope < CXCTL_NR_SCOPES; scope++) {
+			fu->uid[scope] = fu->uid[0];
+			fu->caps[scope] = fu->caps[0];
+		}
+		return 0;
+	}
+	for (scope = 0; scope < CXCTL_NR_SCOPES; scope++) {
+		fu->caps[scope] = tools | CXCTL_UCTX_CAP_SCOPE(scope);
+		err = cxctl_create_uctx(cxd->cdev, fu->caps[scope],
+					&fu->uid[scope]);
+		if (err) {
+			cxctl_fwctl_destroy_uids(cxd->cdev, fu, scope);
+			return err;
+		}
+	}
+	return 0;
 }
 
 static void cxctl_fwctl_close_uctx(struct fwctl_uctx *uctx)
@@ -89,7 +148,8 @@ static void cxctl_fwctl_close_uctx(struct fwctl_uctx *uctx)
 	struct cxctl_fwctl_uctx *fu =
 		container_of(uctx, struct cxctl_fwctl_uctx, uctx);
 
-	cxctl_destroy_uctx(to_cxfw(uctx)->cxd->cdev, fu->uid);
+	cxctl_fwctl_destroy_uids(to_cxfw(uctx)->cxd->cdev, fu,
+				 fu->labelled ? CXCTL_NR_SCOPES : 1);
 }
 
 static void *cxctl_fwctl_info(struct fwctl_uctx *uctx, size_t *length)
@@ -101,8 +161,9 @@ static void *cxctl_fwctl_info(struct fwctl_uctx *uctx, size_t *length)
 	info = kzalloc_obj(*info);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
-	info->uid = fu->uid;
-	info->uctx_caps = fu->caps;
+	/* the CONFIGURATION scope's context */
+	info->uid = fu->uid[FWCTL_RPC_CONFIGURATION];
+	info->uctx_caps = fu->caps[FWCTL_RPC_CONFIGURATION];
 	*length = sizeof(*info);
 	return info;
 }
@@ -131,8 +192,8 @@ static void *cxctl_fwctl_rpc(struct fwctl_uctx *uctx,
 			return ERR_PTR(-ENOMEM);
 	}
 
-	/* the file's uid, whatever the caller put there (header bytes 2-3) */
-	((__be16 *)in)[1] = cpu_to_be16(fu->uid);
+	/* the scope's uid, whatever the caller put there (header bytes 2-3) */
+	((__be16 *)in)[1] = cpu_to_be16(fu->uid[scope]);
 	err = cxcore_cmd_exec(cdev, in, in_len, out, *out_len);
 	if (err) {
 		if (out != in)

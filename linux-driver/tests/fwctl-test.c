@@ -94,6 +94,31 @@ enum {
 };
 
 #define UCTX_CAP_TOOLS_RESOURCES	0x4
+/* cxsim's scope labels, uctx.cap bits 24-27 (docs/security-model.md) */
+#define UCTX_CAP_SCOPE(scope)		(1u << (24 + (scope)))
+#define UCTX_CAP_SCOPES			0x0f000000u
+
+/*
+ * The uid the file's RPCs carry at DEBUG_READ_ONLY.  The stock mlx5_fwctl
+ * has one context per file, the one FWCTL_INFO reports; cxctl's fwctl
+ * device on a device with scope labels has one per scope, and FWCTL_INFO
+ * reports the CONFIGURATION one (its caps carry that label).  Learned
+ * from the file's first QUERY_UCTX (test_queries()).
+ */
+static unsigned int ro_uid;
+
+static bool labelled(const struct fwctl_info_mlx5 *d)
+{
+	return d->uctx_caps & UCTX_CAP_SCOPES;
+}
+
+/* the caps a context of @scope has, given the file's FWCTL_INFO caps */
+static uint32_t scope_caps(const struct fwctl_info_mlx5 *d, unsigned int scope)
+{
+	if (!labelled(d))
+		return d->uctx_caps;
+	return (d->uctx_caps & ~UCTX_CAP_SCOPES) | UCTX_CAP_SCOPE(scope);
+}
 
 /* Sizes of the commands' layouts (docs/commands.md) */
 enum {
@@ -431,10 +456,18 @@ static void test_queries(int fd, const struct fwctl_info_mlx5 *data)
 	ret = cmd_exec(fd, FWCTL_RPC_DEBUG_READ_ONLY, MBOX_HDR,
 		       QUERY_UCTX_OUT);
 	fw_answer(ret, ST_OK, 0, "QUERY_UCTX of the file's own context");
-	ok(get(out, uctx_out_uid) == data->uid &&
-	   get(out, uctx_out_cap) == data->uctx_caps,
-	   "QUERY_UCTX: uid %u caps 0x%x, as FWCTL_INFO says",
-	   get(out, uctx_out_uid), get(out, uctx_out_cap));
+	ro_uid = get(out, uctx_out_uid);
+	if (labelled(data))
+		ok(ro_uid && ro_uid != data->uid &&
+		   get(out, uctx_out_cap) ==
+		   scope_caps(data, FWCTL_RPC_DEBUG_READ_ONLY),
+		   "QUERY_UCTX: uid %u caps 0x%x, the file's DEBUG_READ_ONLY context",
+		   ro_uid, get(out, uctx_out_cap));
+	else
+		ok(ro_uid == data->uid &&
+		   get(out, uctx_out_cap) == data->uctx_caps,
+		   "QUERY_UCTX: uid %u caps 0x%x, as FWCTL_INFO says",
+		   ro_uid, get(out, uctx_out_cap));
 
 	cmd_init(OP_NOP, 0);
 	ret = cmd_exec(fd, FWCTL_RPC_DEBUG_READ_ONLY, MBOX_HDR, MBOX_HDR);
@@ -532,7 +565,7 @@ static void test_foreign_objects(int fd)
 }
 
 /* 3. The driver stamps the file's uid into every command. */
-static void test_uid_stamp(int fd, const struct fwctl_info_mlx5 *data)
+static void test_uid_stamp(int fd)
 {
 	static const uint16_t bogus[] = { 0xbeef, 0 };
 	unsigned int i;
@@ -548,10 +581,51 @@ static void test_uid_stamp(int fd, const struct fwctl_info_mlx5 *data)
 		snprintf(what, sizeof(what), "QUERY_UCTX with header uid 0x%x",
 			 bogus[i]);
 		fw_answer(ret, ST_OK, 0, what);
-		ok(get(out, uctx_out_uid) == data->uid,
+		ok(get(out, uctx_out_uid) == ro_uid,
 		   "header uid 0x%x replaced by the file's uid %u (got %u)",
-		   bogus[i], data->uid, get(out, uctx_out_uid));
+		   bogus[i], ro_uid, get(out, uctx_out_uid));
 	}
+}
+
+/*
+ * 3b. Scope labels (cxctl on a device that offers them): one context per
+ * scope, each with its label; a command reaches the firmware with its
+ * scope's context.
+ */
+static void test_scope_labels(int fd, const struct fwctl_info_mlx5 *data)
+{
+	unsigned int uids[FWCTL_RPC_DEBUG_WRITE_FULL + 1] = { data->uid };
+	unsigned int scope, distinct = 1, j;
+	int ret;
+
+	if (!labelled(data)) {
+		diag("no scope labels: one context serves every scope");
+		return;
+	}
+	ok(data->uctx_caps == scope_caps(data, FWCTL_RPC_CONFIGURATION),
+	   "FWCTL_INFO reports the CONFIGURATION context (caps 0x%x)",
+	   data->uctx_caps);
+	/* QUERY_UCTX needs DEBUG_READ_ONLY: the other three scopes */
+	for (scope = FWCTL_RPC_DEBUG_READ_ONLY;
+	     scope <= FWCTL_RPC_DEBUG_WRITE_FULL; scope++) {
+		char what[80];
+
+		cmd_init(OP_QUERY_UCTX, 0);
+		ret = cmd_exec(fd, scope, MBOX_HDR, QUERY_UCTX_OUT);
+		uids[scope] = ret ? 0 : get(out, uctx_out_uid);
+		snprintf(what, sizeof(what),
+			 "QUERY_UCTX at scope %u: its own context", scope);
+		fw_answer(ret, ST_OK, 0, what);
+		ok(get(out, uctx_out_cap) == scope_caps(data, scope),
+		   "scope %u runs as uid %u with caps 0x%x (label 0x%x)", scope,
+		   uids[scope], get(out, uctx_out_cap), UCTX_CAP_SCOPE(scope));
+	}
+	for (scope = 0; scope <= FWCTL_RPC_DEBUG_WRITE_FULL; scope++)
+		for (j = 0; j < scope; j++)
+			if (!uids[scope] || uids[scope] == uids[j])
+				distinct = 0;
+	ok(distinct, "four scopes, four uids: %u %u %u %u", uids[0], uids[1],
+	   uids[2], uids[3]);
 }
 
 /* 4. What the driver and the core refuse before the firmware sees it */
@@ -758,7 +832,13 @@ static void test_contexts(int fd, const struct fwctl_info_mlx5 *data)
 	set(in, uctx_in_uid, d2.uid);
 	ret = fd2 >= 0 ? cmd_exec(fd2, FWCTL_RPC_DEBUG_READ_ONLY, MBOX_HDR,
 				  QUERY_UCTX_OUT) : -EBADF;
-	fw_answer(ret, ST_OK, 0, "QUERY_UCTX of the second file's uid from itself");
+	if (labelled(data))
+		/* d2.uid is file 2's CONFIGURATION context, not the one asking */
+		fw_answer(ret, ST_BAD_RES, SYND_UCTX_UNKNOWN,
+			  "QUERY_UCTX of the second file's CONFIGURATION uid from its DEBUG_READ_ONLY context");
+	else
+		fw_answer(ret, ST_OK, 0,
+			  "QUERY_UCTX of the second file's uid from itself");
 
 	ok(fd2 >= 0 && close(fd2) == 0, "close the second file");
 	fd3 = open_fwctl();
@@ -797,6 +877,7 @@ static int rpc_loop(int n)
 {
 	struct fwctl_info_mlx5 d;
 	int fd = open_fwctl(), i, bad = 0;
+	unsigned int own = 0;
 
 	if (fd < 0 || info(fd, &d))
 		return 1;
@@ -804,8 +885,19 @@ static int rpc_loop(int n)
 		cmd_init(i % 2 ? OP_NOP : OP_QUERY_UCTX, 0);
 		if (cmd_exec(fd, FWCTL_RPC_DEBUG_READ_ONLY, MBOX_HDR,
 			     QUERY_UCTX_OUT) ||
-		    get(out, out_status) != ST_OK ||
-		    (!(i % 2) && get(out, uctx_out_uid) != d.uid))
+		    get(out, out_status) != ST_OK) {
+			bad++;
+			continue;
+		}
+		if (i % 2)
+			continue;
+		/* always the same context: FWCTL_INFO's, or its RO sibling */
+		if (!own)
+			own = get(out, uctx_out_uid);
+		if (get(out, uctx_out_uid) != own ||
+		    (!labelled(&d) && own != d.uid) ||
+		    get(out, uctx_out_cap) !=
+		    scope_caps(&d, FWCTL_RPC_DEBUG_READ_ONLY))
 			bad++;
 	}
 	close(fd);
@@ -889,7 +981,8 @@ int main(int argc, char **argv)
 	test_info(fd, &data);
 	test_queries(fd, &data);
 	test_foreign_objects(fd);
-	test_uid_stamp(fd, &data);
+	test_uid_stamp(fd);
+	test_scope_labels(fd, &data);
 	test_rejected(fd);
 	test_rawio(fd);
 	test_taint(fd);

@@ -50,6 +50,7 @@ enum {
 	ST_BAD_RES	= 0x05,
 };
 
+#define DEV_UCTX_CAP		0x0f000007
 #define SYND_UCTX_UNKNOWN	0x00080003
 #define SYND_CAP_TYPE_UNSUPPORTED	0x00030001
 #define SYND_KERNEL_UID_REQUIRED	0x0001000b
@@ -151,8 +152,9 @@ static uint16_t test_info(int fd)
 		diag("got %s", err_name(ret));
 	ok(inf.uctx_uid != 0, "uctx_uid %u is a user context", inf.uctx_uid);
 	ok(inf.reserved1 == 0, "reserved1 is zero (0x%x)", inf.reserved1);
-	ok(inf.dev_uctx_cap == 0x7, "dev_uctx_cap 0x%x (0x7)",
-	   inf.dev_uctx_cap);
+	/* RAW_TX, INTERNAL_DEV_RES, TOOLS_RESOURCES and the scope labels */
+	ok(inf.dev_uctx_cap == DEV_UCTX_CAP, "dev_uctx_cap 0x%x (0x%x)",
+	   inf.dev_uctx_cap, DEV_UCTX_CAP);
 	ok(inf.uctx_cap == 0x7, "root gets uctx_cap 0x%x (0x7)", inf.uctx_cap);
 	ok(inf.ucap == 0x1d, "USER CAP 0x%x (0x1d, as the series)", inf.ucap);
 	diag("mlx5dev: %s / UCTX UID: %u / UCTX CAP: 0x%x / DEV UCTX CAP: 0x%x / USER CAP: 0x%x",
@@ -174,7 +176,7 @@ static void test_rpc(int fd, uint16_t uid)
 	cmd_init(OP_QUERY_HCA_CAP, 1);
 	ret = cmd_exec(fd, 16, QUERY_HCA_CAP_OUT);
 	if (fw_answer(ret, ST_OK, ~0u, "QUERY_HCA_CAP general current, 4112 out"))
-		ok(get(out, cap_uctx_cap) == 0x7,
+		ok(get(out, cap_uctx_cap) == DEV_UCTX_CAP,
 		   "capability uctx_cap 0x%x", get(out, cap_uctx_cap));
 	else
 		ok(false, "capability uctx_cap");
