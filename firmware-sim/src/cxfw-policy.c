@@ -16,12 +16,16 @@
  * the firmware with that scope's uid, and the firmware refuses it if the
  * kernel's allow-list were wrong.  Unlabelled contexts (mlx5ctl files, the
  * stock mlx5_fwctl) are judged on who alone.
+ *
+ * Plain C, no GLib: the guest's cxctl tool compiles this file too, so that
+ * its audit expects exactly what the firmware decides.
  */
-#include <glib.h>
+#include <stddef.h>
 
 #include "cxfw-policy.h"
 #include "cxfw-prm.h"
 
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 #define CXFW_SCOPE_(scope) CXFW_SCOPE_##scope
 #define CXFW_WHO_(who) CXFW_WHO_##who
 
@@ -42,7 +46,7 @@ static const CxfwRegisterRule registers[] = {
 const CxfwPolicyRule *cxfw_policy_command(uint16_t opcode, uint16_t op_mod)
 {
     /* about a hundred rows, sorted: the first match decides */
-    for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++) {
+    for (unsigned i = 0; i < N_ELEMENTS(commands); i++) {
         const CxfwPolicyRule *r = &commands[i];
 
         if (r->opcode > opcode) {
@@ -58,13 +62,13 @@ const CxfwPolicyRule *cxfw_policy_command(uint16_t opcode, uint16_t op_mod)
 
 const CxfwPolicyRule *cxfw_policy_commands(unsigned *count)
 {
-    *count = G_N_ELEMENTS(commands);
+    *count = N_ELEMENTS(commands);
     return commands;
 }
 
 const CxfwRegisterRule *cxfw_policy_register(uint16_t id)
 {
-    for (unsigned i = 0; i < G_N_ELEMENTS(registers); i++) {
+    for (unsigned i = 0; i < N_ELEMENTS(registers); i++) {
         if (registers[i].id == id) {
             return &registers[i];
         }
@@ -74,7 +78,7 @@ const CxfwRegisterRule *cxfw_policy_register(uint16_t id)
 
 const CxfwRegisterRule *cxfw_policy_registers(unsigned *count)
 {
-    *count = G_N_ELEMENTS(registers);
+    *count = N_ELEMENTS(registers);
     return registers;
 }
 
@@ -84,7 +88,7 @@ CxfwScope cxfw_scope_label(uint32_t uctx_cap)
                      CXFW_UCTX_CAP_SCOPE_SHIFT;
 
     /* CREATE_UCTX lets at most one label bit through */
-    return label ? (CxfwScope)g_bit_nth_lsf(label, -1) : CXFW_SCOPE_NONE;
+    return label ? (CxfwScope)__builtin_ctz(label) : CXFW_SCOPE_NONE;
 }
 
 static uint32_t who_verdict(CxfwWho who, uint32_t uctx_cap)
@@ -145,7 +149,7 @@ const char *cxfw_who_name(CxfwWho who)
         [CXFW_WHO_TOOLS] = "tools",
     };
 
-    return who < G_N_ELEMENTS(names) ? names[who] : "?";
+    return who < N_ELEMENTS(names) ? names[who] : "?";
 }
 
 const char *cxfw_scope_name(CxfwScope scope)
@@ -157,5 +161,5 @@ const char *cxfw_scope_name(CxfwScope scope)
         [CXFW_SCOPE_DEBUG_WRITE_FULL] = "DEBUG_WRITE_FULL",
     };
 
-    return scope < G_N_ELEMENTS(names) ? names[scope] : "none";
+    return scope < N_ELEMENTS(names) ? names[scope] : "none";
 }
