@@ -36,6 +36,7 @@ docs:
 	@meson compile -C build/host firmware-sim/tools/cxfw-docgen >/dev/null
 	build/host/firmware-sim/tools/cxfw-docgen syndromes > docs/syndromes.md
 	build/host/firmware-sim/tools/cxfw-docgen commands > docs/commands.md
+	build/host/firmware-sim/tools/cxfw-docgen diag-counters > docs/diag-counters.md
 	build/host/firmware-sim/tools/cxfw-docgen policy | \
 		firmware-sim/tools/docs-block.sh replace docs/security-model.md policy
 

@@ -264,6 +264,7 @@ void cxfw_uar_write(Cxfw *fw, uint32_t uar_index, uint32_t offset,
     uint32_t eqn = value >> 24, ci = value & COUNTER_MASK;
     CxfwEq *eq = eqn < CXFW_MAX_EQS ? fw->eqs[eqn] : NULL;
 
+    cxfw_diag_sync(fw);
     if (offset != CXFW_UAR_EQ_ARM && offset != CXFW_UAR_EQ_UPDATE) {
         cxfw_guest_error(fw, "UAR write to an unmodelled doorbell", offset);
         return;

@@ -119,6 +119,9 @@ typedef struct CxfwMkey {
     CxfwPd *pd;
 } CxfwMkey;
 
+/* Diagnostic counter sampling state (cxfw-diag.c). */
+typedef struct CxfwDiag CxfwDiag;
+
 /*
  * A user context.  Objects (EQs, UARs) carry their owner's uid; objects
  * counts them so DESTROY_UCTX can refuse a context that still owns some.
@@ -171,6 +174,9 @@ struct Cxfw {
     uint32_t last_pdn;
     GHashTable *mkeys;          /* index -> CxfwMkey */
     uint32_t last_mkey_index;
+
+    /* diagnostic counter sampling (cxfw-diag.c) */
+    CxfwDiag *diag;
 
     /* counters */
     CxfwStats stats;
@@ -276,6 +282,31 @@ uint8_t cxfw_mkey_read(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
 void cxfw_eq_post(Cxfw *fw, uint8_t type, uint8_t sub_type,
                   const uint8_t data[28], uint64_t created_before);
 
+/*
+ * Diagnostic counters (cxfw-diag.c).  cxfw_diag_sync() reads the host's
+ * clock and brings periodic sampling up to it; every host entry point that
+ * can make a counter move (a doorbell, cxfw_exec, a UAR write) calls it
+ * first.  cxfw_diag_reset() (HCA reset) stops sampling and restarts every
+ * counter from 0.
+ */
+typedef struct CxfwDiagCounter {
+    uint16_t id;
+    const char *name;
+    const char *stat;           /* the CxfwStats member it reads */
+    size_t offset;              /* of that uint64_t member */
+    const char *desc;
+} CxfwDiagCounter;
+
+/* The counter table (cxfw-diag-counters.def), CXFW_DIAG_NUM_COUNTERS rows. */
+extern const CxfwDiagCounter cxfw_diag_counters[];
+void cxfw_diag_new(Cxfw *fw);
+void cxfw_diag_free(Cxfw *fw);
+void cxfw_diag_reset(Cxfw *fw);
+void cxfw_diag_sync(Cxfw *fw);
+/* Write the debug capability's diagnostic_counter[] list into cap. */
+void cxfw_diag_cap_counters(uint8_t *cap);
+bool cxfw_diag_check(Cxfw *fw, char **why);
+
 /* Command handlers, one group per file. */
 uint8_t cxfw_cmd_nop(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_enable_hca(Cxfw *fw, CxfwCmd *cmd);
@@ -306,6 +337,9 @@ uint8_t cxfw_cmd_dealloc_pd(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_create_mkey(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_query_mkey(Cxfw *fw, CxfwCmd *cmd);
 uint8_t cxfw_cmd_destroy_mkey(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_query_diag_params(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_set_diag_params(Cxfw *fw, CxfwCmd *cmd);
+uint8_t cxfw_cmd_query_diag_counters(Cxfw *fw, CxfwCmd *cmd);
 
 /* reset the HCA's run-time state (objects, pages, caps) */
 void cxfw_hca_reset(Cxfw *fw);

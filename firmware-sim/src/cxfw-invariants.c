@@ -257,5 +257,5 @@ bool cxfw_check_invariants(Cxfw *fw, char **why)
         FAIL("%u pages owned, limit %u", g_hash_table_size(fw->pages),
              fw->profile->max_pages);
     }
-    return true;
+    return cxfw_diag_check(fw, why);
 }

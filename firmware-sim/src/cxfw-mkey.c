@@ -114,6 +114,7 @@ uint8_t cxfw_cmd_create_mkey(Cxfw *fw, CxfwCmd *cmd)
     umem->mkeys++;
     pd->mkeys++;
     cxfw_object_add(fw, fw->mkeys, &m->obj, index, cmd->uid);
+    fw->stats.mkeys_created++;
     cxfw_set(cmd->out, CXFW_FLD(create_mkey_out, mkey_index), index);
     return CXFW_STATUS_OK;
 }

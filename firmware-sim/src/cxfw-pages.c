@@ -103,6 +103,7 @@ static uint8_t give_pages(Cxfw *fw, CxfwCmd *cmd, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         g_hash_table_add(fw->pages, g_memdup2(&addrs[i], sizeof(addrs[i])));
     }
+    fw->stats.pages_given += n;
     return CXFW_STATUS_OK;
 }
 
@@ -130,6 +131,7 @@ static uint8_t take_pages(Cxfw *fw, CxfwCmd *cmd, uint32_t n)
         i++;
     }
     cxfw_set(cmd->out, CXFW_FLD(manage_pages_out, output_num_entries), i);
+    fw->stats.pages_taken += i;
     return CXFW_STATUS_OK;
 }
 

@@ -31,6 +31,9 @@ enum CxfwOpcode {
     CXFW_OP_DEALLOC_UAR           = 0x803,
     CXFW_OP_ACCESS_REG            = 0x805,
     CXFW_OP_NOP                   = 0x80d,
+    CXFW_OP_QUERY_DIAGNOSTIC_PARAMS = 0x819,
+    CXFW_OP_SET_DIAGNOSTIC_PARAMS = 0x820,
+    CXFW_OP_QUERY_DIAGNOSTIC_COUNTERS = 0x821,
     CXFW_OP_CREATE_UCTX           = 0xa04,
     CXFW_OP_QUERY_UCTX            = 0xa05,
     CXFW_OP_DESTROY_UCTX          = 0xa06,
@@ -103,6 +106,25 @@ enum CxfwUctxCap {
 };
 #define CXFW_UCTX_CAP_SCOPE_SHIFT 24
 #define CXFW_UCTX_CAP_SCOPE_MASK  (0xfu << CXFW_UCTX_CAP_SCOPE_SHIFT)
+
+/* QUERY_HCA_CAP / SET_HCA_CAP capability types (op_mod >> 1). */
+enum CxfwCapType {
+    CXFW_CAP_TYPE_GENERAL         = 0x00,
+    CXFW_CAP_TYPE_DEBUG           = 0x0d,
+};
+
+/* Diagnostic counter ids and their positions (cxfw-diag-counters.def). */
+enum CxfwDiagCounterId {
+#define CXFW_DIAG_COUNTER(id, name, stat, desc) CXFW_DIAG_##name = id,
+#include "cxfw-diag-counters.def"
+#undef CXFW_DIAG_COUNTER
+};
+enum {
+#define CXFW_DIAG_COUNTER(id, name, stat, desc) CXFW_DIAG_INDEX_##name,
+#include "cxfw-diag-counters.def"
+#undef CXFW_DIAG_COUNTER
+    CXFW_DIAG_NUM_COUNTERS
+};
 
 /* Memory key access modes (mkc access_mode_4_2 << 2 | access_mode_1_0). */
 enum {

@@ -41,6 +41,20 @@ static const CxfwCapValue cx6dx_cap_general[] = {
      * fwctl scope labels (bits 24-27, cxfw-prm.h)
      */
     CAP(uctx_cap, 0x7 | CXFW_UCTX_CAP_SCOPE_MASK),
+    /* the debug capability: diagnostic counters (cxfw-diag.c) */
+    CAP(debug, 1),
+    CAP(num_of_diagnostic_counters, CXFW_DIAG_NUM_COUNTERS),
+    { 0, 0 }
+};
+
+#define DEBUG_CAP(field, value) { CXFW_FLD(debug_cap, field), value }
+
+/* Sample periods are 2^log ns of the firmware's clock. */
+static const CxfwCapValue cx6dx_cap_debug[] = {
+    DEBUG_CAP(log_max_samples, 12),     /* 4096 counter values buffered */
+    DEBUG_CAP(single, 1),
+    DEBUG_CAP(repetitive, 1),
+    DEBUG_CAP(log_min_sample_period, 10),   /* 1024 ns */
     { 0, 0 }
 };
 
@@ -56,6 +70,7 @@ static const CxfwProfile cx6dx = {
     .num_uar_pages = 512,       /* 2 MiB BAR0 */
     .max_umem_bytes = 1ull << 30,   /* 1 GiB registered at most */
     .cap_general = cx6dx_cap_general,
+    .cap_debug = cx6dx_cap_debug,
 };
 
 static const CxfwProfile cx6dx_pages = {
@@ -71,6 +86,7 @@ static const CxfwProfile cx6dx_pages = {
     .num_uar_pages = 512,
     .max_umem_bytes = 1ull << 30,
     .cap_general = cx6dx_cap_general,
+    .cap_debug = cx6dx_cap_debug,
 };
 
 /* Small object limits, so that tests reach every exhaustion path. */
@@ -81,10 +97,19 @@ static const CxfwCapValue small_limits[] = {
     { 0, 0 }
 };
 
+/* A 16-value sample buffer, single mode only, periods of 64 us and up. */
+static const CxfwCapValue small_cap_debug[] = {
+    DEBUG_CAP(log_max_samples, 4),
+    DEBUG_CAP(single, 1),
+    DEBUG_CAP(log_min_sample_period, 16),
+    { 0, 0 }
+};
+
 static const CxfwProfile cx6dx_small = {
     .name = "cx6dx-small",
     .description = "cx6dx with small object limits (8 umems of 64 KiB in "
-                   "all, 4 PDs, 4 memory keys)",
+                   "all, 4 PDs, 4 memory keys) and a small, single-mode "
+                   "diagnostic sample buffer",
     .fw_major = 22, .fw_minor = 40, .fw_subminor = 1000,
     .psid = "CXS0000000003",
     .supported_issi = 0x3,
@@ -93,6 +118,7 @@ static const CxfwProfile cx6dx_small = {
     .max_umem_bytes = 64 << 10,
     .cap_general = cx6dx_cap_general,
     .cap_override = small_limits,
+    .cap_debug = small_cap_debug,
 };
 
 static const CxfwProfile *const profiles[] = {
@@ -128,4 +154,13 @@ void cxfw_profile_cap_general(const CxfwProfile *p, uint8_t *cap)
     for (const CxfwCapValue *v = p->cap_override; v && v->field; v++) {
         cxfw_set(cap, v->field, v->value);
     }
+}
+
+void cxfw_profile_cap_debug(const CxfwProfile *p, uint8_t *cap)
+{
+    memset(cap, 0, CXFW_CAP_SIZE);
+    for (const CxfwCapValue *v = p->cap_debug; v && v->field; v++) {
+        cxfw_set(cap, v->field, v->value);
+    }
+    cxfw_diag_cap_counters(cap);
 }

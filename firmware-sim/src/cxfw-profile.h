@@ -29,6 +29,8 @@ typedef struct CxfwProfile {
     uint64_t max_umem_bytes;    /* all umems' pages together (cxsim's own) */
     const CxfwCapValue *cap_general;    /* maximum == current defaults */
     const CxfwCapValue *cap_override;   /* then these, NULL: none */
+    /* debug capability (type 0xd), maximum == current; NULL: all 0 */
+    const CxfwCapValue *cap_debug;
 } CxfwProfile;
 
 const CxfwProfile *cxfw_profile_find(const char *name);
@@ -36,5 +38,7 @@ const CxfwProfile *cxfw_profile_find(const char *name);
 const CxfwProfile *const *cxfw_profiles(void);
 /* Build the 4 KiB general capability of a profile. */
 void cxfw_profile_cap_general(const CxfwProfile *p, uint8_t *cap);
+/* Build the 4 KiB debug capability, its counter list from the counter table. */
+void cxfw_profile_cap_debug(const CxfwProfile *p, uint8_t *cap);
 
 #endif

@@ -265,6 +265,7 @@ void cxfw_cmd_doorbell(Cxfw *fw, uint32_t slot_mask)
      */
     uint64_t first_command = fw->stats.commands;
 
+    cxfw_diag_sync(fw);
     if (fw->nic_interface != 0 || !fw->cmdq_addr) {
         cxfw_guest_error(fw, "doorbell while the command interface is down",
                          slot_mask);
@@ -292,6 +293,7 @@ uint8_t cxfw_exec(Cxfw *fw, const void *in, uint32_t inlen, void *out,
     };
     uint8_t status;
 
+    cxfw_diag_sync(fw);
     /* a short output still gets its header, as in a queue entry */
     if (outlen < sizeof(header)) {
         cmd.out = header;

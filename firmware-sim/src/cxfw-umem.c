@@ -157,6 +157,7 @@ uint8_t cxfw_cmd_create_umem(Cxfw *fw, CxfwCmd *cmd)
     }
     cxfw_object_add(fw, fw->umems, &umem->obj, id, cmd->uid);
     fw->umem_bytes += bytes;
+    fw->stats.umems_created++;
     cxfw_set(cmd->out, CXFW_FLD(create_umem_out, umem_id), id);
     return CXFW_STATUS_OK;
 }

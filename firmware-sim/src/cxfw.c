@@ -61,6 +61,7 @@ Cxfw *cxfw_new(const CxfwConfig *cfg, const CxfwHostOps *ops, void *opaque,
     fw->pds = g_hash_table_new(g_direct_hash, g_direct_equal);
     fw->mkeys = g_hash_table_new(g_direct_hash, g_direct_equal);
     fw->unsupported = g_hash_table_new(g_direct_hash, g_direct_equal);
+    cxfw_diag_new(fw);
     cxfw_reset(fw);
     return fw;
 }
@@ -71,6 +72,7 @@ void cxfw_free(Cxfw *fw)
         return;
     }
     cxfw_hca_reset(fw);
+    cxfw_diag_free(fw);
     g_hash_table_destroy(fw->pages);
     g_array_free(fw->uars, TRUE);
     g_hash_table_destroy(fw->mkeys);
@@ -87,6 +89,7 @@ void cxfw_hca_reset(Cxfw *fw)
 {
     cxfw_objects_free_all(fw);
     cxfw_pages_forget_all(fw);
+    cxfw_diag_reset(fw);
     fw->hca_state = CXFW_HCA_DISABLED;
     fw->issi = 0;
     fw->host_endianness = 0;

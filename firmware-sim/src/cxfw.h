@@ -107,6 +107,10 @@ typedef struct CxfwStats {
     uint64_t guest_errors;      /* ignored bad accesses */
     uint64_t dma_bytes;         /* moved by the DMA engine through mkeys */
     uint64_t dma_errors;        /* DMA engine accesses refused or failed */
+    uint64_t pages_given;       /* MANAGE_PAGES give: pages accepted */
+    uint64_t pages_taken;       /* MANAGE_PAGES take: pages returned */
+    uint64_t umems_created;     /* CREATE_UMEM successes */
+    uint64_t mkeys_created;     /* CREATE_MKEY successes */
     uint32_t live_eqs;
     uint32_t live_uars;
     uint32_t live_uctxs;        /* user contexts (uids other than 0) */

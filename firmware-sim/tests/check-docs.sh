@@ -4,7 +4,7 @@
 # tables.  Regenerate with: make docs
 set -u
 docgen=$1 docs=$2
-pages=(syndromes commands)
+pages=(syndromes commands diag-counters)
 # generated blocks inside hand-written pages: page:block
 blocks=(security-model:policy)
 blockscript=$(dirname "$0")/../tools/docs-block.sh
