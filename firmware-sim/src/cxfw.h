@@ -124,6 +124,31 @@ typedef struct CxfwStats {
 
 void cxfw_get_stats(const Cxfw *fw, CxfwStats *stats);
 
+/*
+ * The statistics window, a cxsim extension: one read-only page of BAR0
+ * after the init segment's pages and below the first UAR page, which the
+ * driver may read at any time (HCA disabled included) to see what the
+ * firmware holds.  Big-endian 32-bit registers like the rest of BAR0, at
+ * the offsets cxfw_stats_window_reg() lists (docs/prm-coverage.md); other
+ * offsets read 0.  The stock driver never maps this page.
+ */
+#define CXFW_STATS_WINDOW       0x3000  /* BAR0 offset: page 3 */
+#define CXFW_STATS_WINDOW_SIZE  0x1000
+#define CXFW_STATS_WINDOW_MAGIC 0x63787301  /* "cxs", layout version 1 */
+
+typedef struct CxfwStatsWindowReg {
+    uint32_t offset;            /* in the window */
+    const char *name;           /* "magic" or the CxfwStats field shown */
+    const char *desc;
+} CxfwStatsWindowReg;
+
+/* Register i of the window (in offset order), NULL past the last. */
+const CxfwStatsWindowReg *cxfw_stats_window_reg(unsigned i);
+/* A 32-bit read at offset in the window, value in host order. */
+uint32_t cxfw_stats_window_read(const Cxfw *fw, uint32_t offset);
+/* Writes change nothing: each is a guest error. */
+void cxfw_stats_window_write(Cxfw *fw, uint32_t offset, uint32_t value);
+
 /* Opcodes received that the firmware does not implement (for gap reports). */
 typedef void (*CxfwUnsupportedFn)(uint16_t opcode, uint64_t count,
                                   void *opaque);
