@@ -15,8 +15,13 @@
  *                registers; the rest reads 0).  A write to the command
  *                doorbell only records the slots; the bottom half executes
  *                them.
- *   pages 3..    UAR pages: writes go to the firmware (EQ doorbells) with
- *                the page's index in BAR0; reads return 0.
+ *   page 3       the firmware statistics window (a cxsim extension,
+ *                CXFW_STATS_WINDOW): reads come from the firmware's
+ *                table, writes are ignored as guest errors.  The stock
+ *                driver never maps it.
+ *   pages 4..    UAR pages (the firmware hands out 16 and up): writes go
+ *                to the firmware (EQ doorbells) with the page's index in
+ *                BAR0; reads return 0.
  * BAR2: MSI-X table and PBA.
  *
  * Everything the guest controls is untrusted: the firmware validates the
@@ -58,6 +63,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(CxsimState, CXSIM)
 #define CXSIM_ISEG_SPAN                 (CXSIM_ISEG_PAGES * CXFW_UAR_PAGE_SIZE)
 QEMU_BUILD_BUG_ON(CXFW_ISEG_SIZE > CXSIM_ISEG_SPAN);
 QEMU_BUILD_BUG_ON(CXFW_ISEG_CMD_DBELL >= CXFW_ISEG_SIZE);
+QEMU_BUILD_BUG_ON(CXFW_STATS_WINDOW < CXSIM_ISEG_SPAN);
+#define CXSIM_STATS_END (CXFW_STATS_WINDOW + CXFW_STATS_WINDOW_SIZE)
 
 #define CXSIM_HEALTH_PERIOD_NS          NANOSECONDS_PER_SECOND
 
@@ -234,6 +241,12 @@ static uint64_t cxsim_bar0_read(void *opaque, hwaddr addr, unsigned size)
         trace_cxsim_iseg_read(addr, val);
         return val;
     }
+    if (addr >= CXFW_STATS_WINDOW && addr < CXSIM_STATS_END &&
+        QEMU_IS_ALIGNED(addr, 4)) {
+        val = cxfw_stats_window_read(s->fw, addr - CXFW_STATS_WINDOW);
+        trace_cxsim_stats_read(addr - CXFW_STATS_WINDOW, val);
+        return val;
+    }
     /* The init segment's padding and the (write-only) UAR pages. */
     trace_cxsim_ub_mmio_read(addr, size);
     return 0;
@@ -262,6 +275,9 @@ static void cxsim_bar0_write(void *opaque, hwaddr addr, uint64_t val,
         cxfw_iseg_write(s->fw, addr, value);
     } else if (addr < CXSIM_ISEG_SPAN) {
         trace_cxsim_ub_mmio_write(addr, val, size);
+    } else if (addr >= CXFW_STATS_WINDOW && addr < CXSIM_STATS_END) {
+        trace_cxsim_err_stats_write(addr - CXFW_STATS_WINDOW, value);
+        cxfw_stats_window_write(s->fw, addr - CXFW_STATS_WINDOW, value);
     } else {
         page = addr / CXFW_UAR_PAGE_SIZE;
         offset = addr % CXFW_UAR_PAGE_SIZE;
@@ -364,9 +380,10 @@ static void cxsim_realize(PCIDevice *pdev, Error **errp)
     }
 
     bar0_size = cxfw_bar0_size(s->fw);
-    if (bar0_size <= CXSIM_ISEG_SPAN || !is_power_of_2(bar0_size)) {
+    if (bar0_size <= CXSIM_STATS_END || !is_power_of_2(bar0_size)) {
         error_setg(errp, "firmware BAR0 size 0x%" PRIx64 " is not a power "
-                   "of two above the init segment", bar0_size);
+                   "of two above the init segment and statistics window",
+                   bar0_size);
         goto fail_fw;
     }
 
