@@ -39,6 +39,8 @@ docs:
 	build/host/firmware-sim/tools/cxfw-docgen diag-counters > docs/diag-counters.md
 	build/host/firmware-sim/tools/cxfw-docgen policy | \
 		firmware-sim/tools/docs-block.sh replace docs/security-model.md policy
+	build/host/firmware-sim/tools/cxfw-docgen stats-window | \
+		firmware-sim/tools/docs-block.sh replace docs/prm-coverage.md stats-window
 
 clean:
 	rm -rf build

@@ -6,7 +6,7 @@ set -u
 docgen=$1 docs=$2
 pages=(syndromes commands diag-counters)
 # generated blocks inside hand-written pages: page:block
-blocks=(security-model:policy)
+blocks=(security-model:policy prm-coverage:stats-window)
 blockscript=$(dirname "$0")/../tools/docs-block.sh
 echo "1..$((${#pages[@]} + ${#blocks[@]}))"
 n=0 rc=0
