@@ -92,6 +92,81 @@ load_cxctl() {
 	check "modprobe cxctl" modprobe cxctl
 }
 
+# The firmware statistics window (docs/prm-coverage.md): a read-only page
+# of a cxsim function's BAR0 showing what its firmware holds, readable at
+# any time, with any driver or none.  FW_WINDOW and FW_REGS (name:offset)
+# are the firmware's table (meson test check-guest-window).
+FW_WINDOW=0x3000
+FW_REGS="
+magic:0x00
+live_uctxs:0x04
+live_eqs:0x08
+live_uars:0x0c
+live_umems:0x10
+live_pds:0x14
+live_mkeys:0x18
+pages_owned:0x1c
+hca_state:0x20
+commands:0x24
+command_errors:0x28
+unsupported:0x2c
+"
+FW_MAGIC=$((0x63787301))
+
+# fw_stats PCI NAME...: the named registers of function PCI's window
+# (e.g. fw_stats 0000:00:03.0 live_eqs pages_owned), in decimal on one
+# line; bar-read maps BAR0 through /sys/bus/pci/devices/PCI/resource0.
+fw_stats() {
+	local pci=$1 name reg off offs=""
+	shift
+	for name in "$@"; do
+		off=""
+		for reg in $FW_REGS; do
+			[ "${reg%:*}" = "$name" ] && off=${reg#*:}
+		done
+		if [ -z "$off" ]; then
+			echo "fw_stats: no window register $name" >&2
+			return 2
+		fi
+		offs="$offs $((FW_WINDOW + off))"
+	done
+	bar-read "$pci" 0 $offs
+}
+
+fw_stat() { # PCI NAME
+	fw_stats "$1" "$2"
+}
+
+# fw_expect PCI NAME=VALUE...: true when each named register of PCI's
+# window holds its value; otherwise FW_DIFF lists "NAME=GOT (want VALUE)".
+fw_expect() {
+	local pci=$1 pairs names="" pair vals
+	shift
+	pairs="$*"
+	for pair in $pairs; do
+		names="$names ${pair%%=*}"
+	done
+	FW_DIFF=""
+	vals=$(fw_stats "$pci" $names) || {
+		FW_DIFF="window of $pci unreadable"
+		return 1
+	}
+	set -- $vals
+	for pair in $pairs; do
+		[ "$1" = "${pair#*=}" ] ||
+			FW_DIFF="$FW_DIFF ${pair%%=*}=$1 (want ${pair#*=})"
+		shift
+	done
+	[ -z "$FW_DIFF" ]
+}
+
+# fw_idle PCI: PCI's firmware holds nothing: HCA disabled, no user
+# context, EQ, UAR, umem, PD, memory key or page (FW_DIFF says otherwise).
+fw_idle() {
+	fw_expect "$1" magic=$FW_MAGIC hca_state=0 live_uctxs=0 live_eqs=0 \
+		live_uars=0 live_umems=0 live_pds=0 live_mkeys=0 pages_owned=0
+}
+
 tap_done() {
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" = 0 ]
