@@ -3,7 +3,8 @@
 # cxcore on every cxsim device: probe without kernel messages beyond its
 # one info line, the auxiliary device, commands in event and polling mode
 # (alone, concurrent, with mailboxes), firmware pages returned, health
-# polling quiet, reloads, unbind/bind, remove/rescan and, with two
+# polling quiet, 20 reloads with no leak (the firmware statistics window
+# after each load and unload), unbind/bind, remove/rescan and, with two
 # functions, cxcore next to the stock mlx5_core.
 . /tests/tap.sh
 
@@ -47,10 +48,30 @@ all_bound() {
 	done
 }
 
+# DEVICE's firmware holds what cxcore holds and nothing else (statistics
+# window): the HCA initialized, its command EQ, its UAR, the pages it gave.
+holds_cxcore() {
+	fw_expect "$1" magic=$FW_MAGIC hca_state=2 live_uctxs=0 live_eqs=1 \
+		live_uars=1 live_umems=0 live_pds=0 live_mkeys=0 \
+		pages_owned="$(stat_of "$1" fw_pages)"
+}
+
+# check_windows DESC CHECK: CHECK (holds_cxcore, fw_idle) on every device.
+check_windows() {
+	why=""
+	for d in $DEVS; do
+		$2 "$d" || why="$why $d:$FW_DIFF"
+	done
+	[ -z "$why" ] && ok "$1" || fail "$1:$why"
+}
+
 DEVS=$(devices)
 NDEV=$(echo "$DEVS" | grep -c .)
 [ "$NDEV" -gt 0 ] && ok "$NDEV cxsim device(s): $(echo $DEVS)" ||
 	fail "no cxsim device on the PCI bus"
+magics=$(for d in $DEVS; do fw_stat "$d" magic; done | sort -u)
+[ "$magics" = "$FW_MAGIC" ] && ok "every function has the statistics window" ||
+	fail "statistics window magic: $(echo $magics) (want $FW_MAGIC)"
 new_kernel_log > /dev/null
 
 # Bind through driver_override, as a guest that also has mlx5_core would.
@@ -73,6 +94,10 @@ D=$(echo "$DEVS" | head -n1)
 	fail "mode is $(stat_of "$D" mode)"
 pages=$(stat_of "$D" fw_pages)
 ok "firmware holds $pages pages after probe"
+check_windows "every firmware holds cxcore's EQ, UAR and pages, nothing else" \
+	holds_cxcore
+fw_idle "$D" && fail "fw_idle passes with cxcore bound to $D" ||
+	ok "fw_idle sees what cxcore holds:$FW_DIFF"
 
 ev0=$(stat_of "$D" completed_by_event)
 po0=$(stat_of "$D" completed_by_polling)
@@ -116,6 +141,7 @@ expect_quiet "8 s of health polling"
 check "rmmod cxcore" rmmod cxcore
 [ "$(aux_count)" = 0 ] && ok "auxiliary devices gone" ||
 	fail "$(aux_count) auxiliary devices left"
+check_windows "every firmware holds nothing after rmmod" fw_idle
 expect_quiet "rmmod"
 
 check "modprobe cxcore poll_mode=1" modprobe cxcore poll_mode=1
@@ -141,17 +167,38 @@ for p in $pids; do wait "$p" || failed=$((failed + 1)); done
 expect_quiet "polling mode"
 check "rmmod cxcore (polling)" rmmod cxcore
 
+# Bring-up and 20 load/unload cycles with no leak: after each load every
+# function's firmware holds just what cxcore holds, after each unload
+# nothing at all, as the statistics window shows it to the guest.
+CYCLES=20
 i=0
-reload_ok=1
-while [ $i -lt 5 ]; do
-	modprobe cxcore && all_bound &&
-		[ "$(aux_count)" = "$NDEV" ] && rmmod cxcore || {
+reload_ok=1 loaded_why="" idle_why=""
+while [ $i -lt $CYCLES ]; do
+	modprobe cxcore && all_bound && [ "$(aux_count)" = "$NDEV" ] || {
 		reload_ok=0
 		break
 	}
+	for d in $DEVS; do
+		holds_cxcore "$d" ||
+			loaded_why=${loaded_why:-"cycle $((i + 1)) $d:$FW_DIFF"}
+	done
+	rmmod cxcore || {
+		reload_ok=0
+		break
+	}
+	for d in $DEVS; do
+		fw_idle "$d" || idle_why=${idle_why:-"cycle $((i + 1)) $d:$FW_DIFF"}
+	done
 	i=$((i + 1))
 done
-[ $reload_ok = 1 ] && ok "5 modprobe/rmmod cycles" || fail "reload cycle $i failed"
+[ $reload_ok = 1 ] && ok "$CYCLES modprobe/rmmod cycles" ||
+	fail "reload cycle $((i + 1)) failed"
+[ $reload_ok = 1 ] && [ -z "$loaded_why" ] &&
+	ok "after each load every firmware holds cxcore's EQ, UAR and pages only" ||
+	fail "firmware after a load: ${loaded_why:-cycles not completed}"
+[ $reload_ok = 1 ] && [ -z "$idle_why" ] &&
+	ok "after each rmmod every firmware holds no object and no page" ||
+	fail "firmware after an rmmod: ${idle_why:-cycles not completed}"
 expect_quiet "reloads"
 
 check "modprobe cxcore again" modprobe cxcore
@@ -177,6 +224,7 @@ check "NOPs after rescan" sh -c "echo 100 > $DBG/$D/nop"
 expect_quiet "remove/rescan"
 
 check "final rmmod cxcore" rmmod cxcore
+check_windows "every firmware holds nothing after the final rmmod" fw_idle
 expect_quiet "final rmmod"
 
 # With two functions: cxcore and the stock mlx5_core side by side.
@@ -190,6 +238,7 @@ if [ -n "$D2" ] && modinfo mlx5_core > /dev/null 2>&1; then
 	check "$D2 bound to mlx5_core" test -e "/sys/bus/pci/drivers/mlx5_core/$D2"
 	check "NOPs through cxcore next to mlx5_core" sh -c "echo 200 > $DBG/$D/nop"
 	check "rmmod cxcore and mlx5_core" sh -c "rmmod cxcore && rmmod mlx5_core"
+	check_windows "both firmwares hold nothing after cxcore and mlx5_core" fw_idle
 	bad=$(new_kernel_log | grep -E 'cxcore|BUG|WARNING|Call Trace|Oops' |
 		grep -vE 'cxcore [0-9a-f:.]+: firmware [0-9]+\.[0-9]+\.[0-9]+, ISSI')
 	[ -z "$bad" ] && ok "side by side: no cxcore message, no kernel warning" || {
