@@ -687,7 +687,8 @@ static void test_policy(void)
     uint16_t tools = fh_uctx_new(fh, TOOLS);
     uint16_t ro = fh_uctx_new(fh, TOOLS | CXFW_UCTX_CAP_SCOPE_DEBUG_READ_ONLY);
     uint16_t rw = fh_uctx_new(fh, TOOLS | CXFW_UCTX_CAP_SCOPE_DEBUG_WRITE);
-    const uint16_t readers[] = { 0, plain, tools, ro, rw };
+    /* function-wide activity: the queries are tools' too */
+    const uint16_t readers[] = { 0, tools, ro, rw };
     uint8_t out[PARAMS_OUTLEN(1)];
     uint32_t synd;
 
@@ -711,6 +712,12 @@ static void test_policy(void)
         g_assert_cmphex(query_counters(fh, readers[i], 1, 0, 1, NULL, &synd),
                         ==, CXFW_STATUS_OK);
     }
+    g_assert_cmphex(query_params(fh, plain, out, sizeof(out)), ==,
+                    CXFW_STATUS_BAD_PARAM);
+    g_assert_cmphex(fh_syndrome(out), ==, CXFW_SYND_TOOLS_RESOURCES_REQUIRED);
+    g_assert_cmphex(query_counters(fh, plain, 1, 0, 1, NULL, &synd), ==,
+                    CXFW_STATUS_BAD_PARAM);
+    g_assert_cmphex(synd, ==, CXFW_SYND_TOOLS_RESOURCES_REQUIRED);
     /* a uid naming no context is refused first */
     g_assert_cmphex(set_params(fh, 0x7777, &p1, &synd), ==,
                     CXFW_STATUS_BAD_PARAM);

@@ -78,12 +78,14 @@ enum {
 	ST_BAD_OP		= 0x02,
 	ST_BAD_PARAM		= 0x03,
 	ST_BAD_RES		= 0x05,
+	ST_BAD_INP_LEN		= 0x50,
 	ST_BAD_OUTP_LEN		= 0x51,
 };
 
 /* cxsim syndromes (docs/syndromes.md) */
 enum {
 	SYND_BAD_OPCODE			= 0x00010001,
+	SYND_INLEN_TOO_SHORT		= 0x00010002,
 	SYND_OUTLEN_TOO_SHORT		= 0x00010004,
 	SYND_REG_UNKNOWN		= 0x00070001,
 	SYND_REG_ACCESS_DENIED		= 0x00070004,
@@ -790,10 +792,11 @@ static void test_taint(int fd)
 	ok(true, "TAINT_FWCTL clear before any write-scope RPC%s",
 	   was_set ? " # SKIP already set by an earlier run" : "");
 
+	/* 16 bytes: delivered, and refused by the firmware's length check */
 	cmd_init(OP_SET_DIAGNOSTIC_PARAMS, 0);
 	ret = cmd_exec(fd, FWCTL_RPC_DEBUG_WRITE, MBOX_HDR, MBOX_HDR);
-	fw_answer(ret, ST_BAD_OP, SYND_BAD_OPCODE,
-		  "SET_DIAGNOSTIC_PARAMS at DEBUG_WRITE (not implemented)");
+	fw_answer(ret, ST_BAD_INP_LEN, SYND_INLEN_TOO_SHORT,
+		  "SET_DIAGNOSTIC_PARAMS of 16 bytes at DEBUG_WRITE");
 	read_tainted(&after);
 	ok(after & bit, "TAINT_FWCTL (bit %d, 'J') set after it (tainted %lu)",
 	   TAINT_FWCTL, after);
