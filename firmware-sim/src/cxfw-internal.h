@@ -122,6 +122,10 @@ typedef struct CxfwMkey {
 /* Diagnostic counter sampling state (cxfw-diag.c). */
 typedef struct CxfwDiag CxfwDiag;
 
+/* A resource dump in progress, the core dump image (cxfw-dump.h). */
+typedef struct CxfwRscDump CxfwRscDump;
+typedef struct CxfwCoreImage CxfwCoreImage;
+
 /*
  * A user context.  Objects (EQs, UARs) carry their owner's uid; objects
  * counts them so DESTROY_UCTX can refuse a context that still owns some.
@@ -132,6 +136,7 @@ typedef struct CxfwUctx {
     uint16_t uid;
     uint32_t cap;               /* uctx.cap, a subset of uctx_cap */
     uint32_t objects;
+    CxfwRscDump *rsc_dump;      /* its resource dump in progress, or NULL */
 } CxfwUctx;
 
 struct Cxfw {
@@ -178,6 +183,11 @@ struct Cxfw {
     /* diagnostic counter sampling (cxfw-diag.c) */
     CxfwDiag *diag;
 
+    /* dumps (cxfw-rsc-dump.c, cxfw-core-dump.c) */
+    CxfwRscDump *rsc_dump;      /* uid 0's resource dump in progress */
+    uint64_t rsc_dump_serial;   /* dumps started, never reset */
+    CxfwCoreImage *core_image;  /* allocated by the first core dump */
+
     /* counters */
     CxfwStats stats;
     GHashTable *unsupported;    /* opcode -> count */
@@ -186,6 +196,13 @@ struct Cxfw {
     uint8_t *in_buf, *out_buf;
     uint32_t in_cap, out_cap;
 };
+
+/*
+ * The firmware version as the health buffer's fw_version (major << 24 |
+ * minor << 16 | subminor), which dumps report too.
+ */
+uint32_t cxfw_health_fw_version(const Cxfw *fw);
+#define CXFW_HW_ID              0x212   /* health hw_id: ConnectX-6 Dx */
 
 /* transport helpers */
 bool cxfw_dma_read(Cxfw *fw, uint64_t addr, void *buf, size_t len);

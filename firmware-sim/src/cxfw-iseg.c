@@ -14,6 +14,12 @@ G_STATIC_ASSERT(ISEG_DWORD(cmdq_phy_addr_63_32) == CXFW_ISEG_CMDQ_ADDR_H);
 G_STATIC_ASSERT(ISEG_DWORD(cmdq_phy_addr_31_12) == CXFW_ISEG_CMDQ_ADDR_L);
 G_STATIC_ASSERT(ISEG_DWORD(command_doorbell_vector) == CXFW_ISEG_CMD_DBELL);
 
+uint32_t cxfw_health_fw_version(const Cxfw *fw)
+{
+    return (uint32_t)fw->fw_major << 24 | (uint32_t)(fw->fw_minor & 0xff)
+           << 16 | (fw->fw_subminor & 0xffff);
+}
+
 /* Fields whose dword the driver may read, with how to produce them. */
 static uint64_t iseg_value(Cxfw *fw, CxfwFieldId f)
 {
@@ -39,10 +45,9 @@ static uint64_t iseg_value(Cxfw *fw, CxfwFieldId f)
     case ISEG_FLD(log_cmdq_stride):
         return CXFW_CMD_LOG_STRIDE;
     case ISEG_FLD(health_fw_version):
-        return (uint32_t)fw->fw_major << 24 | (uint32_t)(fw->fw_minor & 0xff)
-               << 16 | (fw->fw_subminor & 0xffff);
+        return cxfw_health_fw_version(fw);
     case ISEG_FLD(health_hw_id):
-        return 0x212;           /* ConnectX-6 Dx silicon id */
+        return CXFW_HW_ID;
     case ISEG_FLD(internal_timer_h):
     case ISEG_FLD(internal_timer_l):
         now = fw->ops.clock_ns ? fw->ops.clock_ns(fw->opaque) : 0;

@@ -13,9 +13,10 @@
  *
  * Teardown (DISABLE_HCA, TEARDOWN_HCA, reset) frees every object in
  * dependency order: memory keys before the umems and PDs they hold, and
- * every object before the user context that owns it.
+ * every object before the user context that owns it; resource dumps in
+ * progress (snapshots of those objects) go with them.
  */
-#include "cxfw-internal.h"
+#include "cxfw-dump.h"
 
 /* Each type starts with its CxfwObject, which release callbacks cast. */
 G_STATIC_ASSERT(G_STRUCT_OFFSET(CxfwUmem, obj) == 0);
@@ -101,7 +102,10 @@ static void objects_free(Cxfw *fw, int owner)
 void cxfw_objects_free_all(Cxfw *fw)
 {
     objects_free(fw, CXFW_ANY_OWNER);
+    /* a context's dump in progress goes with it; the driver's goes too */
     cxfw_uctx_free_all(fw);
+    cxfw_rsc_dump_free(fw->rsc_dump);
+    fw->rsc_dump = NULL;
 }
 
 void cxfw_objects_free_owned(Cxfw *fw, uint16_t uid)

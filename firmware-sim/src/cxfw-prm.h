@@ -139,7 +139,53 @@ enum {
 
 /* Register ids (ACCESS_REG register_id). */
 enum CxfwRegId {
+    CXFW_REG_CORE_DUMP            = 0x402e,
     CXFW_REG_HOST_ENDIANNESS      = 0x7004,
+    CXFW_REG_RESOURCE_DUMP        = 0xc000,
+};
+
+/*
+ * RESOURCE_DUMP segment types: the PRM's special segments, and the
+ * segments of firmware state cxsim offers (its own numbers, listed by the
+ * menu; CORE_DUMP sections of the same content carry the same types).
+ */
+enum CxfwDumpSegment {
+    CXFW_DUMP_SEG_UCTX            = 0x2001,
+    CXFW_DUMP_SEG_UMEM            = 0x2002,
+    CXFW_DUMP_SEG_MKEY            = 0x2003,
+    CXFW_DUMP_SEG_PD              = 0x2004,
+    CXFW_DUMP_SEG_EQ              = 0x2005,
+    CXFW_DUMP_SEG_UAR             = 0x2006,
+    CXFW_DUMP_SEG_PAGES           = 0x2007,
+    CXFW_DUMP_SEG_COUNTERS        = 0x2008,
+    CXFW_DUMP_SEG_DEVICE          = 0x1000,
+    CXFW_DUMP_SEG_NOTICE          = 0xfff9,
+    CXFW_DUMP_SEG_COMMAND         = 0xfffa,
+    CXFW_DUMP_SEG_TERMINATE       = 0xfffb,
+    CXFW_DUMP_SEG_ERROR           = 0xfffc,
+    CXFW_DUMP_SEG_REFERENCE       = 0xfffd,
+    CXFW_DUMP_SEG_INFO            = 0xfffe,
+    CXFW_DUMP_SEG_MENU            = 0xffff,
+};
+
+#define CXFW_RSC_DUMP_VERSION       1       /* info segment dump_version */
+#define CXFW_RSC_DUMP_INLINE_LEN    208     /* inline_data bytes per read */
+#define CXFW_RSC_DUMP_MIN_SIZE      64      /* the largest unit of a dump */
+#define CXFW_RSC_DUMP_MAX_OBJECTS   0xffff  /* resource segments per dump */
+#define CXFW_RSC_DUMP_ERR_SEGMENT   1       /* error segment: unknown type */
+
+/* CORE_DUMP: core_dump_type 2 only, a fixed-size image (docs/prm-coverage.md) */
+#define CXFW_CORE_DUMP_TYPE_CR      2       /* "CR dump to memory" */
+#define CXFW_CORE_DUMP_SIZE         (2u << 20)
+#define CXFW_CORE_DUMP_MAGIC        0x435853494d435244ull  /* "CXSIMCRD" */
+#define CXFW_CORE_DUMP_VERSION      1
+
+/* CORE_DUMP section types besides the segment types above */
+enum CxfwCoreSection {
+    CXFW_CORE_SEC_HCA             = 0x2100,
+    CXFW_CORE_SEC_CAPS_CUR        = 0x2101,
+    CXFW_CORE_SEC_CAPS_MAX        = 0x2102,
+    CXFW_CORE_SEC_FILLER          = 0x21ff,
 };
 
 /* ACCESS_REG op_mod */

@@ -1,33 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ACCESS_REG: a table of registers, each with its size and its read and
- * write behaviour.  op_mod 0 writes, 1 reads (as the PRM and mlx5_core's
- * mlx5_core_access_reg define it).  The register data follows the 16-byte
- * header in both directions.
+ * ACCESS_REG: a table of registers, each with its size, its read and write
+ * behaviour (cxfw-reg.h); who may access it is the policy file's register
+ * rows (firmware-sim/policy/cxsim-policy.def).  op_mod 0 writes, 1 reads
+ * (as the PRM and mlx5_core's mlx5_core_access_reg define it).  The
+ * register data follows the 16-byte header in both directions; a read of
+ * a register that takes parameters (the dumps) needs the whole register in
+ * the input too.
  */
 #include <string.h>
 
-#include "cxfw-internal.h"
+#include "cxfw-dump.h"
 #include "cxfw-policy.h"
+#include "cxfw-reg.h"
 
-/*
- * Who may access a register besides the function's driver (uid 0, which
- * may access every register): a user context with TOOLS_RESOURCES may read
- * the registers marked tools_read, as the upstream mlx5 fwctl allow-list
- * expects of firmware.  No register is writable by a user context.
- */
-typedef struct CxfwRegister {
-    uint16_t id;
-    const char *name;
-    uint32_t size;              /* bytes of register data */
-    bool tools_read;
-    /* fill data (size bytes, zeroed) for a read */
-    uint8_t (*read)(Cxfw *fw, CxfwCmd *cmd, uint8_t *data);
-    /* apply data (size bytes) for a write */
-    uint8_t (*write)(Cxfw *fw, CxfwCmd *cmd, const uint8_t *data);
-} CxfwRegister;
-
-static uint8_t host_endianness_read(Cxfw *fw, CxfwCmd *cmd, uint8_t *data)
+static uint8_t host_endianness_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
+                                    uint8_t *data)
 {
     cxfw_set(data, CXFW_FLD(register_host_endianness, he),
              fw->host_endianness);
@@ -42,10 +30,30 @@ static uint8_t host_endianness_write(Cxfw *fw, CxfwCmd *cmd,
     return CXFW_STATUS_OK;
 }
 
+/* Who may read and write each: its row in the policy file. */
 static const CxfwRegister registers[] = {
-    { CXFW_REG_HOST_ENDIANNESS, "HOST_ENDIANNESS", 16, true,
-      host_endianness_read, host_endianness_write },
+    { .id = CXFW_REG_CORE_DUMP, .name = "CORE_DUMP",
+      .size = CXFW_SIZEOF(core_dump_reg),
+      .read_input = true, .read = cxfw_core_dump_read,
+      .summary = "core_dump_type 2: a 2 MiB image of the firmware's state "
+                 "written through mkey/address/size (read-only)" },
+    { .id = CXFW_REG_HOST_ENDIANNESS, .name = "HOST_ENDIANNESS",
+      .size = 16,
+      .read = host_endianness_read, .write = host_endianness_write,
+      .summary = "the host's byte order (he), as the driver wrote it" },
+    { .id = CXFW_REG_RESOURCE_DUMP, .name = "RESOURCE_DUMP",
+      .size = CXFW_SIZEOF(resource_dump),
+      .read_input = true, .read = cxfw_rsc_dump_read,
+      .summary = "the menu (0xffff) or a segment of firmware state, inline "
+                 "or through mkey/address/size, continued with more_dump "
+                 "(read-only)" },
 };
+
+const CxfwRegister *cxfw_registers(unsigned *count)
+{
+    *count = G_N_ELEMENTS(registers);
+    return registers;
+}
 
 static const CxfwRegister *register_find(uint16_t id)
 {
@@ -75,6 +83,7 @@ uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd)
                                                  register_data));
     const CxfwRegister *reg = register_find(
         cxfw_get(cmd->in, CXFW_FLD(access_register_in, register_id)));
+    bool has_data;
 
     if (!reg) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM, CXFW_SYND_REG_UNKNOWN);
@@ -83,8 +92,13 @@ uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd)
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
                          CXFW_SYND_REG_ACCESS_DENIED);
     }
+    has_data = cmd->inlen >= data_off + reg->size;
     if (cmd->op_mod == CXFW_REG_OP_WRITE) {
-        if (cmd->inlen < data_off + reg->size) {
+        if (!reg->write) {
+            return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
+                             CXFW_SYND_REG_READ_ONLY);
+        }
+        if (!has_data) {
             return cxfw_fail(cmd, CXFW_STATUS_BAD_INP_LEN,
                              CXFW_SYND_REG_LEN);
         }
@@ -94,8 +108,12 @@ uint8_t cxfw_cmd_access_reg(Cxfw *fw, CxfwCmd *cmd)
         }
         return reg->write(fw, cmd, cmd->in + data_off);
     }
+    if (reg->read_input && !has_data) {
+        return cxfw_fail(cmd, CXFW_STATUS_BAD_INP_LEN, CXFW_SYND_REG_LEN);
+    }
     if (cmd->outlen < data_off + reg->size) {
         return cxfw_fail(cmd, CXFW_STATUS_BAD_OUTP_LEN, CXFW_SYND_REG_OUT_LEN);
     }
-    return reg->read(fw, cmd, cmd->out + data_off);
+    return reg->read(fw, cmd, reg->read_input ? cmd->in + data_off : NULL,
+                     cmd->out + data_off);
 }

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cxfw-internal.h"
+#include "cxfw-dump.h"
 
 static bool parse_fw_version(const char *s, Cxfw *fw)
 {
@@ -18,6 +18,15 @@ static bool parse_fw_version(const char *s, Cxfw *fw)
     fw->fw_minor = minor;
     fw->fw_subminor = sub;
     return true;
+}
+
+/* A context leaves the table: its resource dump in progress goes too. */
+static void uctx_free(gpointer p)
+{
+    CxfwUctx *u = p;
+
+    cxfw_rsc_dump_free(u->rsc_dump);
+    g_free(u);
 }
 
 Cxfw *cxfw_new(const CxfwConfig *cfg, const CxfwHostOps *ops, void *opaque,
@@ -55,7 +64,7 @@ Cxfw *cxfw_new(const CxfwConfig *cfg, const CxfwHostOps *ops, void *opaque,
                                  profile->num_uar_pages);
     g_array_set_size(fw->uars, profile->num_uar_pages);
     fw->uctxs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                      g_free);
+                                      uctx_free);
     /* objects: freed by their own code, which keeps their accounting */
     fw->umems = g_hash_table_new(g_direct_hash, g_direct_equal);
     fw->pds = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -80,6 +89,7 @@ void cxfw_free(Cxfw *fw)
     g_hash_table_destroy(fw->pds);
     g_hash_table_destroy(fw->uctxs);
     g_hash_table_destroy(fw->unsupported);
+    cxfw_core_image_free(fw->core_image);
     g_free(fw->in_buf);
     g_free(fw->out_buf);
     g_free(fw);

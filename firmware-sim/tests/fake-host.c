@@ -909,6 +909,113 @@ uint8_t fh_obj_cmd(FakeHost *fh, uint16_t uid, uint16_t opcode,
     return fh_exec_as(fh, uid, in, sizeof(in), out, outlen);
 }
 
+void fh_buf_new(FakeHost *fh, FhBuf *b, uint16_t uid, uint64_t size,
+                uint32_t page_offset, bool scattered, unsigned mtt_access,
+                unsigned mkey_access)
+{
+    uint8_t mkey_in[CXFW_SIZEOF(create_mkey_in)];
+    g_autofree uint8_t *in = NULL;
+    uint32_t inlen;
+
+    g_assert_cmpuint(page_offset, <, FH_PAGE_SIZE);
+    memset(b, 0, sizeof(*b));
+    b->uid = uid;
+    b->size = size;
+    b->page_offset = page_offset;
+    b->va = FH_BUF_VA + page_offset;
+    b->npages = (page_offset + size + FH_PAGE_SIZE - 1) / FH_PAGE_SIZE;
+    b->pages = g_new(uint64_t, b->npages);
+    for (uint32_t i = 0; i < b->npages; i++) {
+        b->pages[i] = fh_alloc(fh, FH_PAGE_SIZE, FH_PAGE_SIZE);
+        if (scattered) {
+            fh_alloc(fh, FH_PAGE_SIZE, FH_PAGE_SIZE);
+        }
+    }
+    in = fh_umem_in(0, page_offset, b->pages, b->npages, mtt_access, &inlen);
+    g_assert_cmphex(fh_umem_create(fh, uid, in, inlen, &b->umem, NULL), ==,
+                    CXFW_STATUS_OK);
+    g_assert_cmphex(fh_pd_alloc(fh, uid, &b->pd, NULL), ==, CXFW_STATUS_OK);
+    fh_mkey_in(mkey_in, b->pd, b->umem, 0, b->va, size, mkey_access, 0x42);
+    g_assert_cmphex(fh_mkey_create(fh, uid, mkey_in, &b->mkey, NULL), ==,
+                    CXFW_STATUS_OK);
+}
+
+void fh_buf_free(FhBuf *b)
+{
+    g_free(b->pages);
+    b->pages = NULL;
+}
+
+uint64_t fh_buf_bus(const FhBuf *b, uint64_t off)
+{
+    uint64_t pos = b->page_offset + off;
+
+    g_assert_cmpuint(pos / FH_PAGE_SIZE, <, b->npages);
+    return b->pages[pos / FH_PAGE_SIZE] + pos % FH_PAGE_SIZE;
+}
+
+void fh_buf_read(FakeHost *fh, const FhBuf *b, uint64_t off, void *dst,
+                 size_t len)
+{
+    uint8_t *p = dst;
+
+    while (len) {
+        uint64_t bus = fh_buf_bus(b, off);
+        size_t chunk = MIN(len, FH_PAGE_SIZE - bus % FH_PAGE_SIZE);
+
+        memcpy(p, fh_ptr(fh, bus), chunk);
+        p += chunk;
+        off += chunk;
+        len -= chunk;
+    }
+}
+
+void fh_buf_fill(FakeHost *fh, const FhBuf *b, uint8_t byte)
+{
+    for (uint32_t i = 0; i < b->npages; i++) {
+        memset(fh_ptr(fh, b->pages[i]), byte, FH_PAGE_SIZE);
+    }
+}
+
+uint64_t fh_buf_count(FakeHost *fh, const FhBuf *b, uint8_t byte)
+{
+    uint64_t n = 0;
+
+    for (uint32_t i = 0; i < b->npages; i++) {
+        const uint8_t *p = fh_ptr(fh, b->pages[i]);
+
+        for (unsigned j = 0; j < FH_PAGE_SIZE; j++) {
+            n += p[j] == byte;
+        }
+    }
+    return n;
+}
+
+uint8_t fh_reg_read(FakeHost *fh, uint16_t uid, uint16_t reg,
+                    const void *data_in, void *data_out, uint32_t size,
+                    uint32_t *synd)
+{
+    uint32_t data = cxfw_field_byte(CXFW_FLD(access_register_in,
+                                             register_data));
+    g_autofree uint8_t *in = g_malloc0(data + size);
+    g_autofree uint8_t *out = g_malloc0(data + size);
+    uint8_t status;
+
+    fh_hdr(in, CXFW_OP_ACCESS_REG, CXFW_REG_OP_READ);
+    cxfw_set(in, CXFW_FLD(access_register_in, register_id), reg);
+    if (data_in) {
+        memcpy(in + data, data_in, size);
+    }
+    status = fh_exec_as(fh, uid, in, data + size, out, data + size);
+    if (data_out) {
+        memcpy(data_out, out + data, size);
+    }
+    if (synd) {
+        *synd = fh_syndrome(out);
+    }
+    return status;
+}
+
 CxfwStats fh_stats(FakeHost *fh)
 {
     CxfwStats s;

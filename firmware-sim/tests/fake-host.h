@@ -249,6 +249,45 @@ uint8_t fh_mkey_create(FakeHost *fh, uint16_t uid, uint8_t *in,
 uint8_t fh_obj_cmd(FakeHost *fh, uint16_t uid, uint16_t opcode,
                    uint32_t number, void *out, uint32_t outlen);
 
+/*
+ * A buffer registered the way mlx5ctl registers a user buffer: size bytes
+ * starting page_offset into the first of 4 KiB pages (contiguous on the
+ * bus, or each followed by a gap), a umem over them with mtt_access
+ * (FH_MTT_*) on every page, a PD and a memory key over the whole buffer at
+ * virtual address va with mkey_access (FH_MKEY_*).  All of it as uid.
+ */
+typedef struct FhBuf {
+    uint16_t uid;
+    uint32_t npages;
+    uint64_t *pages;            /* bus addresses */
+    uint32_t page_offset;
+    uint64_t size, va;
+    uint32_t umem, pd, mkey;
+} FhBuf;
+
+#define FH_BUF_VA           0x7f0000000000ull  /* plus page_offset */
+void fh_buf_new(FakeHost *fh, FhBuf *b, uint16_t uid, uint64_t size,
+                uint32_t page_offset, bool scattered, unsigned mtt_access,
+                unsigned mkey_access);
+void fh_buf_free(FhBuf *b);
+/* The bus address of buffer byte off. */
+uint64_t fh_buf_bus(const FhBuf *b, uint64_t off);
+/* Copy buffer bytes [off, off + len) out of guest memory. */
+void fh_buf_read(FakeHost *fh, const FhBuf *b, uint64_t off, void *dst,
+                 size_t len);
+/* Set every byte of the buffer's pages; count those still equal to it. */
+void fh_buf_fill(FakeHost *fh, const FhBuf *b, uint8_t byte);
+uint64_t fh_buf_count(FakeHost *fh, const FhBuf *b, uint8_t byte);
+
+/*
+ * ACCESS_REG read of register reg as uid: size bytes of register data in
+ * (data_in, NULL: zeros) and out (data_out, may be NULL).  Returns the
+ * status; *synd (may be NULL) the syndrome.
+ */
+uint8_t fh_reg_read(FakeHost *fh, uint16_t uid, uint16_t reg,
+                    const void *data_in, void *data_out, uint32_t size,
+                    uint32_t *synd);
+
 /* Statistics shortcut. */
 CxfwStats fh_stats(FakeHost *fh);
 
