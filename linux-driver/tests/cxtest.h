@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -102,12 +103,16 @@ static const char *err_name(int ret)
 	case EBADMSG: return "EBADMSG";
 	case EREMOTEIO: return "EREMOTEIO";
 	case EIO: return "EIO";
+	case ENXIO: return "ENXIO";
+	case ENOMSG: return "ENOMSG";
+	case EBADR: return "EBADR";
+	case ETIMEDOUT: return "ETIMEDOUT";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", -ret);
 	return buf;
 }
 
-static void check_errno(int ret, int err, const char *what)
+static inline void check_errno(int ret, int err, const char *what)
 {
 	ok(ret == -err, "%s -> %s", what, err_name(-err));
 	if (ret != -err)
@@ -136,6 +141,43 @@ static inline int drop_cap(int cap)
 	if (syscall(SYS_capget, &hdr, caps))
 		return -errno;
 	return caps[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap) ? -EPERM : 0;
+}
+
+/* An anonymous private mapping of @len bytes, NULL on failure. */
+static inline void *map(size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* An address no access succeeds at: a PROT_NONE page. */
+static inline void *bad_ptr(void)
+{
+	static void *p;
+
+	if (!p) {
+		p = map(4096, PROT_NONE);
+		if (!p)
+			p = (void *)8;
+	}
+	return p;
+}
+
+/* This process's pinned memory in kB (VmPin), -1 if unreadable. */
+static inline long vm_pin_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
 }
 
 #endif

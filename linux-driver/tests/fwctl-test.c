@@ -246,20 +246,6 @@ static int info(int fd, struct fwctl_info_mlx5 *data)
 	return info.out_device_type == FWCTL_DEVICE_TYPE_MLX5 ? 0 : -EPROTO;
 }
 
-/* An address no access succeeds at: a PROT_NONE page. */
-static void *bad_ptr(void)
-{
-	static void *p;
-
-	if (!p) {
-		p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
-		if (p == MAP_FAILED)
-			p = (void *)8;
-	}
-	return p;
-}
-
 static int read_tainted(unsigned long *val)
 {
 	FILE *f = fopen(TAINTED, "r");

@@ -128,19 +128,6 @@ static int query_uctx(int fd, uint16_t uid)
 	return cmd_exec(fd, 16, QUERY_UCTX_OUT);
 }
 
-static void *bad_ptr(void)
-{
-	static void *p;
-
-	if (!p) {
-		p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
-		if (p == MAP_FAILED)
-			p = (void *)8;
-	}
-	return p;
-}
-
 /* 1. INFO */
 static uint16_t test_info(int fd)
 {

@@ -131,29 +131,6 @@ static int umem_unreg(int fd, uint32_t id)
 	return umem_unreg_raw(fd, id, 0);
 }
 
-/* This process's pinned memory in kB (VmPin), -1 if unreadable. */
-static long vm_pin_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
-static void *map(size_t len, int prot)
-{
-	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /* 1. registrations and the pinned-page accounting */
 static void test_reg(int fd)
 {
