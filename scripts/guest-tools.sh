@@ -40,9 +40,12 @@ install_headers() {
 
 install_headers
 mkdir -p "$OUT"
-# the newest header a test program may include
+# the newest header a test program may include (rpc-fuzz includes the
+# firmware's tables and the policy)
 newest_hdr=$(ls -t "$CXSIM_ROOT"/linux-driver/tests/*.h \
-	"$CXSIM_ROOT"/linux-driver/include/uapi/*/*.h | head -n 1)
+	"$CXSIM_ROOT"/linux-driver/include/uapi/*/*.h \
+	"$CXSIM_ROOT"/firmware-sim/src/*.def \
+	"$CXSIM_ROOT"/firmware-sim/policy/*.def | head -n 1)
 for src in "$CXSIM_ROOT"/linux-driver/tests/*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
