@@ -286,6 +286,13 @@ uint8_t cxfw_core_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
         return cxfw_fail(cmd, CXFW_STATUS_BAD_PARAM,
                          CXFW_SYND_CORE_DUMP_SIZE);
     }
+    /* a refusal costs no image */
+    status = cxfw_mkey_check(fw, cmd->uid, cxfw_get(in, REG(mkey)),
+                             cxfw_get(in, REG(address)), CXFW_CORE_DUMP_SIZE,
+                             true, &synd);
+    if (status != CXFW_STATUS_OK) {
+        return cxfw_fail(cmd, status, synd);
+    }
     image = core_image_build(fw, cmd->uid, cxfw_get(in, REG(cookie)));
     status = cxfw_mkey_write(fw, cmd->uid, cxfw_get(in, REG(mkey)),
                              cxfw_get(in, REG(address)), image,

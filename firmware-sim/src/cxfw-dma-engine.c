@@ -54,15 +54,17 @@ static uint8_t dma_fail(Cxfw *fw, uint32_t *syndrome, uint8_t status,
     return status;
 }
 
-static uint8_t mkey_dma(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
-                        uint8_t *buf, size_t len, bool write,
-                        uint32_t *syndrome)
+/*
+ * Everything checked before a transfer of [va, va + len) through the key:
+ * OK with the umem and the position of va in its pages, or a refusal.
+ */
+static uint8_t mkey_check(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
+                          size_t len, bool write, const CxfwUmem **umem_out,
+                          uint64_t *pos_out, uint32_t *syndrome)
 {
     CxfwMkey *m = cxfw_mkey_find(fw, mkey, uid);
     const CxfwUmem *umem;
-    HostDma dma = write ? host_write : host_read;
-    uint64_t page_size, pos;
-    size_t done = 0;
+    uint64_t pos;
 
     if (!m) {
         return dma_fail(fw, syndrome, CXFW_STATUS_BAD_PARAM,
@@ -76,21 +78,46 @@ static uint8_t mkey_dma(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
         return dma_fail(fw, syndrome, CXFW_STATUS_BAD_PARAM,
                         CXFW_SYND_DMA_OUT_OF_RANGE);
     }
-    if (len == 0) {
-        return CXFW_STATUS_OK;
-    }
     umem = m->umem;
     /* inside the umem (checked at CREATE_MKEY): no overflow */
     pos = umem->page_offset + m->umem_offset + (va - m->start);
-    if (write && !umem->all_writable &&
+    if (len && write && !umem->all_writable &&
         !pages_allow(umem, pos, len, CXFW_UMEM_PAGE_WR)) {
         return dma_fail(fw, syndrome, CXFW_STATUS_BAD_PARAM,
                         CXFW_SYND_DMA_MTT_WRITE_DISABLED);
     }
-    if (!write && !umem->all_readable &&
+    if (len && !write && !umem->all_readable &&
         !pages_allow(umem, pos, len, CXFW_UMEM_PAGE_RD)) {
         return dma_fail(fw, syndrome, CXFW_STATUS_BAD_PARAM,
                         CXFW_SYND_DMA_MTT_READ_DISABLED);
+    }
+    *umem_out = umem;
+    *pos_out = pos;
+    return CXFW_STATUS_OK;
+}
+
+uint8_t cxfw_mkey_check(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
+                        size_t len, bool write, uint32_t *syndrome)
+{
+    const CxfwUmem *umem;
+    uint64_t pos;
+
+    return mkey_check(fw, uid, mkey, va, len, write, &umem, &pos, syndrome);
+}
+
+static uint8_t mkey_dma(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
+                        uint8_t *buf, size_t len, bool write,
+                        uint32_t *syndrome)
+{
+    HostDma dma = write ? host_write : host_read;
+    const CxfwUmem *umem;
+    uint64_t page_size, pos;
+    size_t done = 0;
+    uint8_t status = mkey_check(fw, uid, mkey, va, len, write, &umem, &pos,
+                                syndrome);
+
+    if (status != CXFW_STATUS_OK || len == 0) {
+        return status;
     }
 
     page_size = 1ull << umem->page_shift;

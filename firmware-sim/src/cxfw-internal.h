@@ -291,6 +291,13 @@ uint8_t cxfw_mkey_write(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
                         const void *buf, size_t len, uint32_t *syndrome);
 uint8_t cxfw_mkey_read(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
                        void *buf, size_t len, uint32_t *syndrome);
+/*
+ * The checks alone, moving nothing: OK when a write (write true) or read
+ * of the same range would start transferring, else the same refusal
+ * (counted the same), so that a caller can refuse before costly work.
+ */
+uint8_t cxfw_mkey_check(Cxfw *fw, uint16_t uid, uint32_t mkey, uint64_t va,
+                        size_t len, bool write, uint32_t *syndrome);
 
 /*
  * Write an event into every EQ subscribed to its type that was created

@@ -1394,11 +1394,20 @@ static void test_dma_refused(void)
         g_assert_cmpuint(fh_stats(f.fh).dma_bytes, ==, before.dma_bytes);
         g_assert_cmpuint(fh_stats(f.fh).dma_errors, ==,
                          before.dma_errors + 1);
+        /* the checks alone refuse the same, and move nothing either */
+        g_assert_cmphex(cxfw_mkey_check(f.fh->fw, uid, keys[c->key],
+                                        f.m.va + c->off, c->len, c->write,
+                                        &synd), ==, CXFW_STATUS_BAD_PARAM);
+        g_assert_cmphex(synd, ==, c->syndrome);
+        g_assert_cmpuint(f.fh->dma_reads, ==, reads);
+        g_assert_cmpuint(f.fh->dma_writes, ==, writes);
     }
     /* the pages the keys allow still work */
     {
         uint32_t synd;
 
+        g_assert_cmphex(cxfw_mkey_check(f.fh->fw, f.uid, f.m.mkey, f.m.va,
+                                        2 * PAGE - 0x40, true, &synd), ==, 0);
         g_assert_cmphex(mem_write(f.fh, &f.m, 0, 2 * PAGE - 0x40, &synd),
                         ==, 0);
         mem_expect(f.fh, &f.m, 0, 2 * PAGE - 0x40);
