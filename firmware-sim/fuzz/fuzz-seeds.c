@@ -66,6 +66,22 @@ int main(int argc, char **argv)
         26, 1, 21, 1, 24, 1,                    /* key, umem, PD go */
         7, 0, 11,                               /* uid 0: TEARDOWN_HCA */
     };
+    /*
+     * Dumps (ops 30, 31) into the memory program's key: the menu inline
+     * over two reads, the PDs to memory over two, a CORE_DUMP the key is
+     * too short for, a continuation after TEARDOWN_HCA.
+     */
+    static const uint8_t dump_program[] = {
+        23,                                     /* ALLOC_PD */
+        20, 1, 0, 0x10, 0, 0x63, 0x65,          /* CREATE_UMEM pages 3, 5 */
+        25, 0, 0, 0x30, 0x5a, 1, 0, 0x30,       /* CREATE_MKEY lr|lw */
+        30, 0, 0, 0, 0,                         /* the menu, inline */
+        30, 1,                                  /* ... continued */
+        30, 8, 4, 0, 0, 0, 0, 0x40,             /* PDs to memory, 1472 B */
+        30, 9, 0, 0, 3,                         /* ... continued in 69 B */
+        31, 6, 0, 0,                            /* CORE_DUMP: key too short */
+        11, 30, 1,                              /* teardown, continue */
+    };
 
     if (argc != 2) {
         fprintf(stderr, "usage: fuzz-seeds DIR\n");
@@ -101,5 +117,6 @@ int main(int argc, char **argv)
         save(sdir, name, programs[i], sizeof(programs[i]));
     }
     save(sdir, "program-memory", mem_program, sizeof(mem_program));
+    save(sdir, "program-dump", dump_program, sizeof(dump_program));
     return 0;
 }

@@ -10,7 +10,8 @@
  * another uid's object, that a context is never destroyed while it owns
  * memory objects, and that the DMA engine touches only pages registered
  * (read or write enabled) by the caller's own umems, and nothing at all
- * when it refuses an access.
+ * when it refuses an access, whether called directly or by a dump
+ * register (RESOURCE_DUMP to memory, continued or not; CORE_DUMP).
  */
 #include <glib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HDR(f) CXFW_FLD(create_eq_in, f)
+#define RD(f) CXFW_FLD(resource_dump, f)
 /* pages the program may give to the firmware or use for EQs */
 #define POOL_PAGES 32
 
@@ -52,6 +54,7 @@ typedef struct State {
     uint16_t uids[8];           /* contexts created */
     int32_t eq_owner[256];      /* shadow: creator uid of each live EQ, -1 */
     ShadowTable umems, pds, mkeys;
+    uint8_t dump_reply[256];    /* the last RESOURCE_DUMP reply */
 } State;
 
 static uint8_t next(Program *p)
@@ -347,27 +350,13 @@ static void op_create_mkey(State *s, Program *p)
 }
 
 /*
- * The DMA engine through a key (a tracked one, corrupted now and then, or
- * any): it may touch only pages the caller's umems enable, and nothing
- * when it refuses.
+ * From now on every host DMA must fall in the pages the caller's own umems
+ * enable (any pool page while the shadow lost track of some umem).
  */
-static void op_dma(State *s, Program *p, bool write)
+static void watch_caller(State *s)
 {
-    static uint8_t buf[5 * 8192];
     FuzzHost *fh = s->fh;
-    uint8_t b = next(p);
-    Shadow *k = &s->mkeys.slot[b % SLOTS];
-    uint32_t key = k->key ^ ((b & 0x80) ? 1 : 0);
-    uint64_t va = k->start + next(p) * 61;
-    size_t len = next(p) * 167u;
-    uint32_t synd = 0;
-    uint8_t status;
 
-    len = MIN(len, sizeof(buf));
-    if ((b & 0x70) == 0x70) {
-        key = next(p) << 8;
-        key |= next(p);
-    }
     fh->dma_read_ok = fh->dma_write_ok = 0;
     for (unsigned i = 0; i < SLOTS; i++) {
         if (s->umems.slot[i].number && s->umems.slot[i].uid == s->uid) {
@@ -376,20 +365,59 @@ static void op_dma(State *s, Program *p, bool write)
         }
     }
     if (s->umems.untracked) {
-        /* the shadow cannot tell: any pool page */
         fh->dma_read_ok = fh->dma_write_ok = (1ull << 32) - 1;
     }
-    memset(buf, b, len);
     fh->dma_watch = true;
     fh->dma_calls = 0;
+}
+
+/* A refusal moved nothing (a host failure may have moved some). */
+static void refused_quietly(State *s, uint8_t status, uint32_t synd)
+{
+    if (status && synd != CXFW_SYND_DMA_HOST_FAILED && s->fh->dma_calls) {
+        fuzz_fail("DMA engine refused (syndrome 0x%x) after %u host calls",
+                  synd, s->fh->dma_calls);
+    }
+}
+
+/* A key to name: a tracked one (corrupted now and then) or any. */
+static uint32_t pick_key(State *s, Program *p, uint64_t *start)
+{
+    uint8_t b = next(p);
+    Shadow *k = &s->mkeys.slot[b % SLOTS];
+    uint32_t key = k->key ^ ((b & 0x80) ? 1 : 0);
+
+    *start = k->start;
+    if ((b & 0x70) == 0x70) {
+        key = next(p) << 8;
+        key |= next(p);
+    }
+    return key;
+}
+
+/*
+ * The DMA engine through a key: it may touch only pages the caller's
+ * umems enable, and nothing when it refuses.
+ */
+static void op_dma(State *s, Program *p, bool write)
+{
+    static uint8_t buf[5 * 8192];
+    FuzzHost *fh = s->fh;
+    uint64_t start;
+    uint32_t key = pick_key(s, p, &start);
+    uint64_t va = start + next(p) * 61;
+    size_t len = next(p) * 167u;
+    uint32_t synd = 0;
+    uint8_t status;
+
+    len = MIN(len, sizeof(buf));
+    memset(buf, key, len);
+    watch_caller(s);
     status = write ?
         cxfw_mkey_write(fh->fw, s->uid, key, va, buf, len, &synd) :
         cxfw_mkey_read(fh->fw, s->uid, key, va, buf, len, &synd);
     fh->dma_watch = false;
-    if (status && synd != CXFW_SYND_DMA_HOST_FAILED && fh->dma_calls) {
-        fuzz_fail("DMA engine refused (syndrome 0x%x) after %u host calls",
-                  synd, fh->dma_calls);
-    }
+    refused_quietly(s, status, synd);
     if (status == 0) {
         Shadow *o = shadow_reached(s, &s->mkeys, key >> 8, "mkey");
 
@@ -400,6 +428,94 @@ static void op_dma(State *s, Program *p, bool write)
         if (len && !fh->dma_calls) {
             fuzz_fail("DMA engine reported %zu bytes moved, none were", len);
         }
+    }
+}
+
+/* ACCESS_REG read of a dump register with reg (size bytes) as input. */
+static uint8_t dump_read(State *s, uint16_t reg_id, const uint8_t *reg,
+                         uint32_t size, uint8_t *out, uint32_t *synd)
+{
+    uint8_t in[16 + 256] = { 0 }, res[16 + 256];
+    uint8_t status;
+
+    cxfw_set(in, CXFW_FLD(access_register_in, register_id), reg_id);
+    memcpy(in + 16, reg, size);
+    watch_caller(s);
+    status = run(s, in, 16 + size, CXFW_OP_ACCESS_REG, CXFW_REG_OP_READ, res,
+                 16 + size);
+    s->fh->dma_watch = false;
+    *synd = cxfw_get(res, CXFW_FLD(query_pages_out, syndrome));
+    refused_quietly(s, status, *synd);
+    memcpy(out, res + 16, size);
+    return status;
+}
+
+/*
+ * RESOURCE_DUMP: a first read of some segment, or the continuation of the
+ * last reply (its fields corrupted now and then), inline or through a key.
+ */
+static void op_rsc_dump(State *s, Program *p)
+{
+    static const uint16_t types[] = {
+        CXFW_DUMP_SEG_MENU, CXFW_DUMP_SEG_UCTX, CXFW_DUMP_SEG_UMEM,
+        CXFW_DUMP_SEG_MKEY, CXFW_DUMP_SEG_PD, CXFW_DUMP_SEG_EQ,
+        CXFW_DUMP_SEG_UAR, CXFW_DUMP_SEG_PAGES, CXFW_DUMP_SEG_COUNTERS,
+        CXFW_DUMP_SEG_TERMINATE, 0x1234,
+    };
+    uint8_t reg[256] = { 0 }, out[256];
+    uint8_t how = next(p);
+    uint64_t start;
+    uint32_t synd;
+
+    if (how & 1) {
+        memcpy(reg, s->dump_reply, sizeof(reg));
+        if (how & 2) {
+            cxfw_set(reg, RD(seq_num), next(p));
+        }
+        if (how & 4) {
+            cxfw_set(reg, RD(device_opaque), next(p));
+        }
+    } else {
+        cxfw_set(reg, RD(segment_type), types[next(p) % G_N_ELEMENTS(types)]);
+        cxfw_set(reg, RD(index1), next(p) % 4);
+        cxfw_set(reg, RD(num_of_obj1), next(p) % 4);
+    }
+    cxfw_set(reg, RD(inline_dump), !(how & 8));
+    if (how & 8) {
+        cxfw_set(reg, RD(mkey), pick_key(s, p, &start));
+        cxfw_set(reg, RD(address), start + next(p) * 61);
+        cxfw_set(reg, RD(size), next(p) * 23u);
+    }
+    if (dump_read(s, CXFW_REG_RESOURCE_DUMP, reg, sizeof(reg), out, &synd)) {
+        return;
+    }
+    if (cxfw_get(out, RD(seq_num)) != ((cxfw_get(reg, RD(seq_num)) + 1) &
+                                       0xf) ||
+        cxfw_get(out, RD(size)) > ((how & 8) ? cxfw_get(reg, RD(size)) :
+                                   CXFW_RSC_DUMP_INLINE_LEN)) {
+        fuzz_fail("RESOURCE_DUMP reply: seq_num %u after %u, size %u",
+                  (unsigned)cxfw_get(out, RD(seq_num)),
+                  (unsigned)cxfw_get(reg, RD(seq_num)),
+                  (unsigned)cxfw_get(out, RD(size)));
+    }
+    memcpy(s->dump_reply, out, sizeof(out));
+}
+
+/* CORE_DUMP: refused short of 2 MiB, which no fuzzed umem reaches. */
+static void op_core_dump(State *s, Program *p)
+{
+    uint8_t reg[CXFW_SIZEOF(core_dump_reg)] = { 0 }, out[sizeof(reg)];
+    uint8_t b = next(p);
+    uint64_t start;
+    uint32_t synd;
+
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, core_dump_type), b % 4);
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, mkey), pick_key(s, p, &start));
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, address), start + next(p) * 64);
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, size),
+             (b & 4) ? CXFW_CORE_DUMP_SIZE : next(p) << 12);
+    if (dump_read(s, CXFW_REG_CORE_DUMP, reg, sizeof(reg), out, &synd) == 0) {
+        fuzz_fail("CORE_DUMP into a key of at most 32 KiB succeeded");
     }
 }
 
@@ -443,7 +559,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (p.pos < p.size) {
         uint8_t op = next(&p);
 
-        /* 0..19 as in the first seeds, memory objects from 20 */
+        /* 0..19 as in the first seeds, memory objects from 20, dumps 30 */
         switch (op % 32) {
         case 0: op_create_eq(&s, &p); break;
         case 1: op_eq_access(&s, &p, CXFW_OP_DESTROY_EQ); break;
@@ -500,6 +616,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 28: op_dma(&s, &p, true); break;
         case 29: op_dma(&s, &p, false); break;
+        case 30: op_rsc_dump(&s, &p); break;
+        case 31: op_core_dump(&s, &p); break;
         default: op_simple(&s, CXFW_OP_QUERY_PAGES, 1 + next(&p) % 3); break;
         }
         fuzz_check(s.fh);
