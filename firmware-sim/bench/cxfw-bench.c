@@ -6,7 +6,8 @@
  * so that figures from different machines can be compared as ratios.
  * Then the DMA engine: 2 MiB written through a memory key (a core dump's
  * size) over scattered and over contiguous 4 KiB pages, next to a 2 MiB
- * memcpy.
+ * memcpy; and the dumps that use it: CORE_DUMP (a 2 MiB image in one
+ * ACCESS_REG) against RESOURCE_DUMP read inline, 208 bytes an ACCESS_REG.
  *
  *     cxfw-bench [seconds per figure]     (default 1)
  */
@@ -20,8 +21,7 @@
 #define COPY_SIZE 4096
 #define BATCH 256               /* iterations between clock reads */
 #define DUMP_SIZE (2u << 20)    /* a core dump */
-#define DUMP_PAGES (DUMP_SIZE / FH_PAGE_SIZE)
-#define DUMP_VA 0x7f0000000000ull
+#define INLINE_PDS 4096         /* a RESOURCE_DUMP of ~100 KiB */
 
 typedef struct Figure {
     const char *name;
@@ -93,6 +93,7 @@ static bool bench_entry(FakeHost *fh, const FhEntry *e, Figure *f,
     return true;
 }
 
+/* The dump figures count bytes. */
 static void bench_memcpy_dump(Figure *f, double duration)
 {
     g_autofree uint8_t *src = g_malloc(DUMP_SIZE);
@@ -104,41 +105,13 @@ static void bench_memcpy_dump(Figure *f, double duration)
     do {
         memcpy(dst, src, DUMP_SIZE);
         __asm__ volatile("" : : "r"(dst) : "memory");
-        f->count++;
+        f->count += DUMP_SIZE;
         t = now();
     } while (t - start < duration);
     f->seconds = t - start;
 }
 
-/*
- * A 2 MiB buffer registered as mlx5ctl does (one MTT per 4 KiB page) and a
- * memory key over it; pages a page apart, or contiguous.  Returns the key.
- */
-static uint32_t dump_key(FakeHost *fh, bool contiguous)
-{
-    uint64_t *addrs = g_new(uint64_t, DUMP_PAGES);
-    uint32_t inlen, umem, pd, mkey;
-    g_autofree uint8_t *in = NULL;
-    uint8_t mkey_in[CXFW_SIZEOF(create_mkey_in)];
-
-    for (unsigned i = 0; i < DUMP_PAGES; i++) {
-        addrs[i] = fh_alloc(fh, FH_PAGE_SIZE, FH_PAGE_SIZE);
-        if (!contiguous) {
-            fh_alloc(fh, FH_PAGE_SIZE, FH_PAGE_SIZE);
-        }
-    }
-    in = fh_umem_in(0, 0, addrs, DUMP_PAGES, FH_MTT_RD | FH_MTT_WR, &inlen);
-    g_free(addrs);
-    if (fh_umem_create(fh, 0, in, inlen, &umem, NULL) ||
-        fh_pd_alloc(fh, 0, &pd, NULL)) {
-        return 0;
-    }
-    fh_mkey_in(mkey_in, pd, umem, 0, DUMP_VA, DUMP_SIZE,
-               FH_MKEY_LR | FH_MKEY_LW, 0);
-    return fh_mkey_create(fh, 0, mkey_in, &mkey, NULL) ? 0 : mkey;
-}
-
-static bool bench_dump(FakeHost *fh, uint32_t mkey, Figure *f,
+static bool bench_dump(FakeHost *fh, const FhBuf *b, Figure *f,
                        double duration)
 {
     g_autofree uint8_t *src = g_malloc(DUMP_SIZE);
@@ -148,11 +121,75 @@ static bool bench_dump(FakeHost *fh, uint32_t mkey, Figure *f,
     memset(src, 0xa5, DUMP_SIZE);
     f->count = 0;
     do {
-        if (cxfw_mkey_write(fh->fw, 0, mkey, DUMP_VA, src, DUMP_SIZE,
+        if (cxfw_mkey_write(fh->fw, 0, b->mkey, b->va, src, DUMP_SIZE,
                             &synd)) {
             return false;
         }
-        f->count++;
+        f->count += DUMP_SIZE;
+        t = now();
+    } while (t - start < duration);
+    f->seconds = t - start;
+    return true;
+}
+
+/* ACCESS_REG read of a dump register straight through cxfw_exec. */
+static uint8_t reg_read(FakeHost *fh, uint16_t reg, uint8_t *in,
+                        uint8_t *out, uint32_t size)
+{
+    fh_hdr(in, CXFW_OP_ACCESS_REG, CXFW_REG_OP_READ);
+    cxfw_set(in, CXFW_FLD(access_register_in, register_id), reg);
+    return cxfw_exec(fh->fw, in, FH_HDR_LEN + size, out, FH_HDR_LEN + size);
+}
+
+/* CORE_DUMP: each ACCESS_REG builds and writes a 2 MiB image. */
+static bool bench_core_dump(FakeHost *fh, const FhBuf *b, Figure *f,
+                            double duration)
+{
+    uint8_t in[FH_HDR_LEN + CXFW_SIZEOF(core_dump_reg)] = { 0 };
+    uint8_t out[sizeof(in)];
+    uint8_t *reg = in + FH_HDR_LEN;
+    double start = now(), t;
+
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, core_dump_type),
+             CXFW_CORE_DUMP_TYPE_CR);
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, mkey), b->mkey);
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, address), b->va);
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, size), DUMP_SIZE);
+    f->count = 0;
+    do {
+        if (reg_read(fh, CXFW_REG_CORE_DUMP, in, out,
+                     CXFW_SIZEOF(core_dump_reg))) {
+            return false;
+        }
+        f->count += DUMP_SIZE;
+        t = now();
+    } while (t - start < duration);
+    f->seconds = t - start;
+    return true;
+}
+
+/* RESOURCE_DUMP of the PDs inline, dump after dump: bytes delivered. */
+static bool bench_inline_dump(FakeHost *fh, Figure *f, double duration)
+{
+    uint8_t in[FH_HDR_LEN + CXFW_SIZEOF(resource_dump)] = { 0 };
+    uint8_t out[sizeof(in)];
+    uint8_t *reg = in + FH_HDR_LEN;
+    double start = now(), t;
+
+    f->count = 0;
+    do {
+        memset(reg, 0, CXFW_SIZEOF(resource_dump));
+        cxfw_set(reg, CXFW_FLD(resource_dump, inline_dump), 1);
+        cxfw_set(reg, CXFW_FLD(resource_dump, segment_type),
+                 CXFW_DUMP_SEG_PD);
+        do {
+            if (reg_read(fh, CXFW_REG_RESOURCE_DUMP, in, out,
+                         CXFW_SIZEOF(resource_dump))) {
+                return false;
+            }
+            memcpy(reg, out + FH_HDR_LEN, CXFW_SIZEOF(resource_dump));
+            f->count += cxfw_get(reg, CXFW_FLD(resource_dump, size));
+        } while (cxfw_get(reg, CXFW_FLD(resource_dump, more_dump)));
         t = now();
     } while (t - start < duration);
     f->seconds = t - start;
@@ -170,12 +207,15 @@ int main(int argc, char **argv)
         { .name = "NOP (entry + doorbell)" },
         { .name = "QUERY_HCA_CAP (4 KiB out, 8 mailboxes)" },
     };
-    Figure dumps[3] = {
+    Figure dumps[6] = {
         { .name = "2 MiB memcpy" },
         { .name = "2 MiB mkey write, 512 scattered pages" },
         { .name = "2 MiB mkey write, contiguous pages" },
+        { .name = "CORE_DUMP (scattered), 7 objects" },
+        { .name = "CORE_DUMP (scattered), 4103 objects" },
+        { .name = "RESOURCE_DUMP inline, 208 B a read" },
     };
-    uint32_t scattered, contiguous;
+    FhBuf scattered, contiguous;
     FhEntry nop, cap;
 
     if (argc > 2 || (argc == 2 && ((duration = atof(argv[1])) <= 0 ||
@@ -208,16 +248,30 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    /* buffers registered as mlx5ctl does: one MTT per 4 KiB page */
     fh_bringup(fh);
-    scattered = dump_key(fh, false);
-    contiguous = dump_key(fh, true);
+    fh_buf_new(fh, &scattered, 0, DUMP_SIZE, 0, true, FH_MTT_RD | FH_MTT_WR,
+               FH_MKEY_LR | FH_MKEY_LW);
+    fh_buf_new(fh, &contiguous, 0, DUMP_SIZE, 0, false,
+               FH_MTT_RD | FH_MTT_WR, FH_MKEY_LR | FH_MKEY_LW);
     bench_memcpy_dump(&dumps[0], duration);
-    if (!scattered || !contiguous ||
-        !bench_dump(fh, scattered, &dumps[1], duration) ||
-        !bench_dump(fh, contiguous, &dumps[2], duration)) {
-        fprintf(stderr, "cxfw-bench: a DMA engine write failed\n");
+    if (!bench_dump(fh, &scattered, &dumps[1], duration) ||
+        !bench_dump(fh, &contiguous, &dumps[2], duration) ||
+        !bench_core_dump(fh, &scattered, &dumps[3], duration)) {
+        fprintf(stderr, "cxfw-bench: a DMA engine write or dump failed\n");
         return 1;
     }
+    /* a larger state: the core dump's records, an inline dump of them */
+    for (unsigned i = 0; i < INLINE_PDS; i++) {
+        fh_pd_alloc(fh, 0, NULL, NULL);
+    }
+    if (!bench_core_dump(fh, &scattered, &dumps[4], duration) ||
+        !bench_inline_dump(fh, &dumps[5], duration)) {
+        fprintf(stderr, "cxfw-bench: a dump failed\n");
+        return 1;
+    }
+    fh_buf_free(&scattered);
+    fh_buf_free(&contiguous);
 
     printf("cxfw-bench: %.2f s per figure, profile %s\n\n", duration,
            cxfw_default_profile());
@@ -229,7 +283,7 @@ int main(int argc, char **argv)
     printf("\n%-42s %14s %16s\n", "", "MiB/s", "per 2 MiB copy");
     for (unsigned i = 0; i < G_N_ELEMENTS(dumps); i++) {
         printf("%-42s %14.0f %16.4f\n", dumps[i].name,
-               per_second(&dumps[i]) * DUMP_SIZE / (1 << 20),
+               per_second(&dumps[i]) / (1 << 20),
                per_second(&dumps[i]) / per_second(&dumps[0]));
     }
     return 0;

@@ -353,11 +353,37 @@ uint32_t cxfw_dump_record_size(const CxfwDumpTable *t)
     return CXFW_SIZEOF(resource_dump_resource_segment) + t->payload;
 }
 
-static gint item_cmp(gconstpointer a, gconstpointer b)
+/*
+ * Sort items by key (unique), least significant byte first, skipping the
+ * bytes every key shares: object numbers take three passes.  A core dump
+ * sorts every table each time, so this is not a comparison sort.
+ */
+static void items_sort(GArray *items)
 {
-    const CxfwDumpItem *x = a, *y = b;
+    guint n = items->len;
+    CxfwDumpItem *a = (CxfwDumpItem *)items->data;
+    g_autofree CxfwDumpItem *tmp = g_new(CxfwDumpItem, MAX(n, 1));
 
-    return x->key < y->key ? -1 : x->key > y->key;
+    for (unsigned shift = 0; shift < 64 && n > 1; shift += 8) {
+        guint count[256] = { 0 }, pos = 0;
+
+        for (guint i = 0; i < n; i++) {
+            count[(a[i].key >> shift) & 0xff]++;
+        }
+        if (count[(a[0].key >> shift) & 0xff] == n) {
+            continue;
+        }
+        for (unsigned b = 0; b < 256; b++) {
+            guint c = count[b];
+
+            count[b] = pos;
+            pos += c;
+        }
+        for (guint i = 0; i < n; i++) {
+            tmp[count[(a[i].key >> shift) & 0xff]++] = a[i];
+        }
+        memcpy(a, tmp, n * sizeof(*a));
+    }
 }
 
 GArray *cxfw_dump_items(Cxfw *fw, const CxfwDumpTable *t, uint16_t uid,
@@ -367,7 +393,7 @@ GArray *cxfw_dump_items(Cxfw *fw, const CxfwDumpTable *t, uint16_t uid,
     guint skip = 0;
 
     t->collect(fw, t, uid, items);
-    g_array_sort(items, item_cmp);
+    items_sort(items);
     for (guint i = 0; i < items->len; i++) {
         CxfwDumpItem *item = &g_array_index(items, CxfwDumpItem, i);
 
