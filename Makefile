@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Thin entry points; the work is in scripts/.
 
-.PHONY: all check demo docs bench fuzz fuzz-repro fuzz-qemu clean
+.PHONY: all check demo docs bench fuzz fuzz-repro fuzz-qemu fuzz-guest clean
 
 all: check
 
@@ -29,6 +29,11 @@ fuzz-repro:
 # QEMU's generic-fuzz against the device (a clang fuzzing build of QEMU).
 fuzz-qemu:
 	@bash scripts/qemu-fuzz.sh $(FUZZ_TIME)
+
+# Random and mutated RPCs from a guest user through both cxctl ABIs
+# (rpc-fuzz) for FUZZ_TIME seconds, then its figures and findings.
+fuzz-guest:
+	@bash scripts/fuzz-guest.sh $(FUZZ_TIME)
 
 # Regenerate the reference pages generated from the firmware's tables.
 docs:
