@@ -95,6 +95,7 @@ run_guest_suite cxctl-fwctl -c idle cxctl-fwctl
 # one boot, both drivers working at once: cxcore and mlx5_core + mlx5_fwctl
 run_guest_suite two-drivers -l two-drivers -n 2 -c idle two-drivers
 run_guest_suite cxctl-tool -c idle cxctl-tool  # no nogaps: it sends an unknown opcode on purpose
+run_guest_suite rpc-fuzz -c idle rpc-fuzz
 
 "$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
 	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap
