@@ -39,160 +39,152 @@ static double now(void)
     return g_get_monotonic_time() / 1e6;
 }
 
-static void bench_memcpy(Figure *f, double duration)
+/*
+ * One step of a figure, repeated for the figure's duration: adds what it
+ * did (operations, or bytes) to *count; false when something failed.
+ */
+typedef bool (*Step)(void *ctx, uint64_t *count);
+
+static bool measure(Figure *f, double duration, Step step, void *ctx)
 {
-    static uint8_t src[COPY_SIZE], dst[COPY_SIZE];
     double start = now(), t;
 
-    memset(src, 0x5a, sizeof(src));
     f->count = 0;
     do {
-        for (unsigned i = 0; i < BATCH; i++) {
-            memcpy(dst, src, COPY_SIZE);
-            /* the copy must happen: dst is "read" here */
-            __asm__ volatile("" : : "r"(dst) : "memory");
+        if (!step(ctx, &f->count)) {
+            return false;
         }
-        f->count += BATCH;
         t = now();
     } while (t - start < duration);
     f->seconds = t - start;
+    return true;
 }
 
-/* Run one prepared queue entry over and over: re-own, ring, check. */
-static bool run_entry(FakeHost *fh, const FhEntry *e)
+typedef struct Copy {
+    uint8_t *src, *dst;
+    size_t size;
+    unsigned batch;
+} Copy;
+
+static bool copy_step(void *ctx, uint64_t *count)
 {
-    fh_entry_set(fh, e->slot, CXFW_FLD(cmd_queue_entry, ownership), 1);
-    cxfw_cmd_doorbell(fh->fw, 1u << e->slot);
-    return fh_entry_status_own(fh, e->slot) == 0 &&
-           fh_entry_cmd_status(fh, e->slot) == CXFW_STATUS_OK;
+    Copy *c = ctx;
+
+    for (unsigned i = 0; i < c->batch; i++) {
+        memcpy(c->dst, c->src, c->size);
+        /* the copy must happen: dst is "read" here */
+        __asm__ volatile("" : : "r"(c->dst) : "memory");
+    }
+    *count += c->batch * (c->batch > 1 ? 1 : c->size);
+    return true;
+}
+
+/* batch copies of size bytes a step; one copy counts its bytes */
+static void bench_memcpy(Figure *f, double duration, size_t size,
+                         unsigned batch)
+{
+    g_autofree uint8_t *src = g_malloc(size);
+    g_autofree uint8_t *dst = g_malloc(size);
+    Copy c = { src, dst, size, batch };
+
+    memset(src, 0x5a, size);
+    measure(f, duration, copy_step, &c);
+}
+
+typedef struct Entry {
+    FakeHost *fh;
+    const FhEntry *e;
+} Entry;
+
+/* Run one prepared queue entry BATCH times: re-own, ring, check. */
+static bool entry_step(void *ctx, uint64_t *count)
+{
+    Entry *x = ctx;
+
+    for (unsigned i = 0; i < BATCH; i++) {
+        fh_entry_set(x->fh, x->e->slot,
+                     CXFW_FLD(cmd_queue_entry, ownership), 1);
+        cxfw_cmd_doorbell(x->fh->fw, 1u << x->e->slot);
+        if (fh_entry_status_own(x->fh, x->e->slot) != 0 ||
+            fh_entry_cmd_status(x->fh, x->e->slot) != CXFW_STATUS_OK) {
+            return false;
+        }
+    }
+    *count += BATCH;
+    return true;
 }
 
 static bool bench_entry(FakeHost *fh, const FhEntry *e, Figure *f,
                         double duration)
 {
-    double start, t;
+    Entry x = { fh, e };
+    uint64_t warm = 0;
 
     /* warm up: scratch buffers, caches */
-    for (unsigned i = 0; i < BATCH; i++) {
-        if (!run_entry(fh, e)) {
-            return false;
-        }
-    }
-    f->count = 0;
-    start = now();
-    do {
-        for (unsigned i = 0; i < BATCH; i++) {
-            if (!run_entry(fh, e)) {
-                return false;
-            }
-        }
-        f->count += BATCH;
-        t = now();
-    } while (t - start < duration);
-    f->seconds = t - start;
-    return true;
+    return entry_step(&x, &warm) && measure(f, duration, entry_step, &x);
 }
 
-/* The dump figures count bytes. */
-static void bench_memcpy_dump(Figure *f, double duration)
-{
-    g_autofree uint8_t *src = g_malloc(DUMP_SIZE);
-    g_autofree uint8_t *dst = g_malloc(DUMP_SIZE);
-    double start = now(), t;
+typedef struct Dump {
+    FakeHost *fh;
+    const FhBuf *b;
+    uint8_t *src;
+    uint8_t in[FH_HDR_LEN + CXFW_SIZEOF(resource_dump)];
+    uint8_t out[FH_HDR_LEN + CXFW_SIZEOF(resource_dump)];
+} Dump;
 
-    memset(src, 0x5a, DUMP_SIZE);
-    f->count = 0;
-    do {
-        memcpy(dst, src, DUMP_SIZE);
-        __asm__ volatile("" : : "r"(dst) : "memory");
-        f->count += DUMP_SIZE;
-        t = now();
-    } while (t - start < duration);
-    f->seconds = t - start;
-}
-
-static bool bench_dump(FakeHost *fh, const FhBuf *b, Figure *f,
-                       double duration)
+/* The DMA engine: 2 MiB through the key. */
+static bool mkey_step(void *ctx, uint64_t *count)
 {
-    g_autofree uint8_t *src = g_malloc(DUMP_SIZE);
-    double start = now(), t;
+    Dump *d = ctx;
     uint32_t synd;
 
-    memset(src, 0xa5, DUMP_SIZE);
-    f->count = 0;
-    do {
-        if (cxfw_mkey_write(fh->fw, 0, b->mkey, b->va, src, DUMP_SIZE,
-                            &synd)) {
-            return false;
-        }
-        f->count += DUMP_SIZE;
-        t = now();
-    } while (t - start < duration);
-    f->seconds = t - start;
-    return true;
+    *count += DUMP_SIZE;
+    return cxfw_mkey_write(d->fh->fw, 0, d->b->mkey, d->b->va, d->src,
+                           DUMP_SIZE, &synd) == CXFW_STATUS_OK;
 }
 
 /* ACCESS_REG read of a dump register straight through cxfw_exec. */
-static uint8_t reg_read(FakeHost *fh, uint16_t reg, uint8_t *in,
-                        uint8_t *out, uint32_t size)
+static bool reg_read(Dump *d, uint16_t reg, uint32_t size)
 {
-    fh_hdr(in, CXFW_OP_ACCESS_REG, CXFW_REG_OP_READ);
-    cxfw_set(in, CXFW_FLD(access_register_in, register_id), reg);
-    return cxfw_exec(fh->fw, in, FH_HDR_LEN + size, out, FH_HDR_LEN + size);
+    fh_hdr(d->in, CXFW_OP_ACCESS_REG, CXFW_REG_OP_READ);
+    cxfw_set(d->in, CXFW_FLD(access_register_in, register_id), reg);
+    return cxfw_exec(d->fh->fw, d->in, FH_HDR_LEN + size, d->out,
+                     FH_HDR_LEN + size) == CXFW_STATUS_OK;
 }
 
 /* CORE_DUMP: each ACCESS_REG builds and writes a 2 MiB image. */
-static bool bench_core_dump(FakeHost *fh, const FhBuf *b, Figure *f,
-                            double duration)
+static bool core_step(void *ctx, uint64_t *count)
 {
-    uint8_t in[FH_HDR_LEN + CXFW_SIZEOF(core_dump_reg)] = { 0 };
-    uint8_t out[sizeof(in)];
-    uint8_t *reg = in + FH_HDR_LEN;
-    double start = now(), t;
+    Dump *d = ctx;
+    uint8_t *reg = d->in + FH_HDR_LEN;
 
+    memset(reg, 0, CXFW_SIZEOF(core_dump_reg));
     cxfw_set(reg, CXFW_FLD(core_dump_reg, core_dump_type),
              CXFW_CORE_DUMP_TYPE_CR);
-    cxfw_set(reg, CXFW_FLD(core_dump_reg, mkey), b->mkey);
-    cxfw_set(reg, CXFW_FLD(core_dump_reg, address), b->va);
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, mkey), d->b->mkey);
+    cxfw_set(reg, CXFW_FLD(core_dump_reg, address), d->b->va);
     cxfw_set(reg, CXFW_FLD(core_dump_reg, size), DUMP_SIZE);
-    f->count = 0;
-    do {
-        if (reg_read(fh, CXFW_REG_CORE_DUMP, in, out,
-                     CXFW_SIZEOF(core_dump_reg))) {
-            return false;
-        }
-        f->count += DUMP_SIZE;
-        t = now();
-    } while (t - start < duration);
-    f->seconds = t - start;
-    return true;
+    *count += DUMP_SIZE;
+    return reg_read(d, CXFW_REG_CORE_DUMP, CXFW_SIZEOF(core_dump_reg));
 }
 
-/* RESOURCE_DUMP of the PDs inline, dump after dump: bytes delivered. */
-static bool bench_inline_dump(FakeHost *fh, Figure *f, double duration)
+/* RESOURCE_DUMP of the PDs inline, one whole dump: the bytes delivered. */
+static bool inline_step(void *ctx, uint64_t *count)
 {
-    uint8_t in[FH_HDR_LEN + CXFW_SIZEOF(resource_dump)] = { 0 };
-    uint8_t out[sizeof(in)];
-    uint8_t *reg = in + FH_HDR_LEN;
-    double start = now(), t;
+    Dump *d = ctx;
+    uint8_t *reg = d->in + FH_HDR_LEN;
 
-    f->count = 0;
+    memset(reg, 0, CXFW_SIZEOF(resource_dump));
+    cxfw_set(reg, CXFW_FLD(resource_dump, inline_dump), 1);
+    cxfw_set(reg, CXFW_FLD(resource_dump, segment_type), CXFW_DUMP_SEG_PD);
     do {
-        memset(reg, 0, CXFW_SIZEOF(resource_dump));
-        cxfw_set(reg, CXFW_FLD(resource_dump, inline_dump), 1);
-        cxfw_set(reg, CXFW_FLD(resource_dump, segment_type),
-                 CXFW_DUMP_SEG_PD);
-        do {
-            if (reg_read(fh, CXFW_REG_RESOURCE_DUMP, in, out,
-                         CXFW_SIZEOF(resource_dump))) {
-                return false;
-            }
-            memcpy(reg, out + FH_HDR_LEN, CXFW_SIZEOF(resource_dump));
-            f->count += cxfw_get(reg, CXFW_FLD(resource_dump, size));
-        } while (cxfw_get(reg, CXFW_FLD(resource_dump, more_dump)));
-        t = now();
-    } while (t - start < duration);
-    f->seconds = t - start;
+        if (!reg_read(d, CXFW_REG_RESOURCE_DUMP,
+                      CXFW_SIZEOF(resource_dump))) {
+            return false;
+        }
+        memcpy(reg, d->out + FH_HDR_LEN, CXFW_SIZEOF(resource_dump));
+        *count += cxfw_get(reg, CXFW_FLD(resource_dump, size));
+    } while (cxfw_get(reg, CXFW_FLD(resource_dump, more_dump)));
     return true;
 }
 
@@ -216,6 +208,8 @@ int main(int argc, char **argv)
         { .name = "RESOURCE_DUMP inline, 208 B a read" },
     };
     FhBuf scattered, contiguous;
+    g_autofree uint8_t *src = g_malloc(DUMP_SIZE);
+    Dump d = { .src = src };
     FhEntry nop, cap;
 
     if (argc > 2 || (argc == 2 && ((duration = atof(argv[1])) <= 0 ||
@@ -233,7 +227,7 @@ int main(int argc, char **argv)
     fh_hdr(in, CXFW_OP_QUERY_HCA_CAP, 1);
     fh_entry_build(fh, &cap, 1, in, sizeof(in), FH_QUERY_HCA_CAP_OUTLEN);
 
-    bench_memcpy(&figs[0], duration);
+    bench_memcpy(&figs[0], duration, COPY_SIZE, BATCH);
     if (!bench_entry(fh, &nop, &figs[1], duration) ||
         !bench_entry(fh, &cap, &figs[2], duration)) {
         fprintf(stderr, "cxfw-bench: a command failed\n");
@@ -254,10 +248,18 @@ int main(int argc, char **argv)
                FH_MKEY_LR | FH_MKEY_LW);
     fh_buf_new(fh, &contiguous, 0, DUMP_SIZE, 0, false,
                FH_MTT_RD | FH_MTT_WR, FH_MKEY_LR | FH_MKEY_LW);
-    bench_memcpy_dump(&dumps[0], duration);
-    if (!bench_dump(fh, &scattered, &dumps[1], duration) ||
-        !bench_dump(fh, &contiguous, &dumps[2], duration) ||
-        !bench_core_dump(fh, &scattered, &dumps[3], duration)) {
+    bench_memcpy(&dumps[0], duration, DUMP_SIZE, 1);
+    /* real pages, not the zero page */
+    memset(src, 0xa5, DUMP_SIZE);
+    d.fh = fh;
+    d.b = &scattered;
+    if (!measure(&dumps[1], duration, mkey_step, &d) ||
+        !measure(&dumps[3], duration, core_step, &d)) {
+        fprintf(stderr, "cxfw-bench: a DMA engine write or dump failed\n");
+        return 1;
+    }
+    d.b = &contiguous;
+    if (!measure(&dumps[2], duration, mkey_step, &d)) {
         fprintf(stderr, "cxfw-bench: a DMA engine write or dump failed\n");
         return 1;
     }
@@ -265,8 +267,9 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < INLINE_PDS; i++) {
         fh_pd_alloc(fh, 0, NULL, NULL);
     }
-    if (!bench_core_dump(fh, &scattered, &dumps[4], duration) ||
-        !bench_inline_dump(fh, &dumps[5], duration)) {
+    d.b = &scattered;
+    if (!measure(&dumps[4], duration, core_step, &d) ||
+        !measure(&dumps[5], duration, inline_step, &d)) {
         fprintf(stderr, "cxfw-bench: a dump failed\n");
         return 1;
     }
