@@ -36,7 +36,7 @@ static const CxfwRegister registers[] = {
       .size = CXFW_SIZEOF(core_dump_reg),
       .read_input = true, .read = cxfw_core_dump_read,
       .summary = "core_dump_type 2: a 2 MiB image of the firmware's state "
-                 "written through mkey/address/size (read-only)" },
+                 "written through mkey/address/size in one transfer" },
     { .id = CXFW_REG_HOST_ENDIANNESS, .name = "HOST_ENDIANNESS",
       .size = 16,
       .read = host_endianness_read, .write = host_endianness_write,
@@ -45,8 +45,7 @@ static const CxfwRegister registers[] = {
       .size = CXFW_SIZEOF(resource_dump),
       .read_input = true, .read = cxfw_rsc_dump_read,
       .summary = "the menu (0xffff) or a segment of firmware state, inline "
-                 "or through mkey/address/size, continued with more_dump "
-                 "(read-only)" },
+                 "or through mkey/address/size, continued with more_dump" },
 };
 
 const CxfwRegister *cxfw_registers(unsigned *count)

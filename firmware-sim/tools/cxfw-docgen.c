@@ -15,6 +15,7 @@
 
 #include "cxfw-commands.h"
 #include "cxfw-policy.h"
+#include "cxfw-reg.h"
 
 static const char *state_name(uint8_t state)
 {
@@ -82,6 +83,32 @@ static void print_op_mods(uint32_t op_mods)
     }
 }
 
+/* The ACCESS_REG register table, with who may read and write each. */
+static void print_registers(void)
+{
+    unsigned n;
+    const CxfwRegister *regs = cxfw_registers(&n);
+
+    printf("\n## Registers (ACCESS_REG)\n\n"
+           "From the register table in `firmware-sim/src/cxfw-reg.c` and the "
+           "register rows of the policy.\nA read of a register that takes "
+           "parameters needs the whole register in the input too\n"
+           "(else BAD_INP_LEN REG_LEN); a write of a read-only one is "
+           "BAD_PARAM REG_READ_ONLY.\n\n"
+           "| register_id | register | bytes | read | write | behaviour |\n"
+           "|---|---|---|---|---|---|\n");
+    for (unsigned i = 0; i < n; i++) {
+        const CxfwRegisterRule *r = cxfw_policy_register(regs[i].id);
+
+        printf("| 0x%04x | %s | %u | %s%s | %s | %s |\n", regs[i].id,
+               regs[i].name, regs[i].size,
+               r ? cxfw_who_name(r->read) : "kernel",
+               regs[i].read_input ? " (takes input)" : "",
+               !regs[i].write ? "read-only" :
+               r ? cxfw_who_name(r->write) : "kernel", regs[i].summary);
+    }
+}
+
 static void print_commands(void)
 {
     unsigned n;
@@ -109,6 +136,7 @@ static void print_commands(void)
         print_policy_of(d->opcode);
         printf(" | %s |\n", d->summary);
     }
+    print_registers();
 }
 
 /*
@@ -269,6 +297,9 @@ static void print_fuzz_dict(void)
                cmds[i]->opcode >> 8, cmds[i]->opcode & 0xff);
     }
     printf("reg_host_endianness=\"\\x70\\x04\"\n");
+    printf("reg_core_dump=\"\\x40\\x2e\"\n");
+    printf("reg_resource_dump=\"\\xc0\\x00\"\n");
+    printf("dump_segment_menu=\"\\xff\\xff\"\n");
     printf("cmd_transport=\"\\x07\"\n");
 }
 
