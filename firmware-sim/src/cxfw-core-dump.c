@@ -16,7 +16,8 @@
  *     offset, length, records and records visible;
  *   sections, back to back from the table's end to the image's end:
  *     HCA state (core_dump_hca), current and maximum general
- *     capabilities (4 KiB each), the counters and the object tables (the
+ *     capabilities and the debug capability (4 KiB each), the counters
+ *     and the object tables (the
  *     RESOURCE_DUMP segments' records, cxfw-dump.c, with its visibility
  *     rule: a user context sees its own objects), and the filler.
  *
@@ -44,7 +45,7 @@
 #define HCA(field) CXFW_FLD(core_dump_hca, field)
 #define BLOCK 4096
 #define BLOCKS (CXFW_CORE_DUMP_SIZE / BLOCK)
-#define FIXED_SECTIONS 4        /* HCA, caps current and maximum, filler */
+#define FIXED_SECTIONS 5        /* HCA, three caps, filler */
 #define MAX_SECTIONS 16
 #define GOLDEN 0x9e3779b97f4a7c15ull
 
@@ -195,6 +196,10 @@ static void caps_sections(ImageWriter *w)
     cxfw_profile_cap_general(w->fw->profile,
                              section(w, CXFW_CORE_SEC_CAPS_MAX,
                                      CXFW_CAP_SIZE, 1, 1));
+    /* the debug capability is not settable: current and maximum alike */
+    cxfw_profile_cap_debug(w->fw->profile,
+                           section(w, CXFW_CORE_SEC_CAPS_DEBUG,
+                                   CXFW_CAP_SIZE, 1, 1));
 }
 
 /* A table's records, as many as fit before the image's end. */

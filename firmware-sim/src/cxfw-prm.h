@@ -185,6 +185,7 @@ enum CxfwCoreSection {
     CXFW_CORE_SEC_HCA             = 0x2100,
     CXFW_CORE_SEC_CAPS_CUR        = 0x2101,
     CXFW_CORE_SEC_CAPS_MAX        = 0x2102,
+    CXFW_CORE_SEC_CAPS_DEBUG      = 0x2103,
     CXFW_CORE_SEC_FILLER          = 0x21ff,
 };
 

@@ -1360,9 +1360,18 @@ static void check_image(FakeHost *fh, const uint8_t *img, uint16_t uid,
 {
     static const uint32_t order[] = {
         CXFW_CORE_SEC_HCA, CXFW_CORE_SEC_CAPS_CUR, CXFW_CORE_SEC_CAPS_MAX,
-        CXFW_DUMP_SEG_COUNTERS, CXFW_DUMP_SEG_UCTX, CXFW_DUMP_SEG_UMEM,
+        CXFW_CORE_SEC_CAPS_DEBUG, CXFW_DUMP_SEG_COUNTERS, CXFW_DUMP_SEG_UCTX, CXFW_DUMP_SEG_UMEM,
         CXFW_DUMP_SEG_MKEY, CXFW_DUMP_SEG_PD, CXFW_DUMP_SEG_EQ,
         CXFW_DUMP_SEG_UAR, CXFW_DUMP_SEG_PAGES, CXFW_CORE_SEC_FILLER,
+    };
+    static const struct {
+        uint32_t section;
+        uint16_t op_mod;        /* type << 1 | current */
+    } caps[] = {
+        { CXFW_CORE_SEC_CAPS_CUR, 1 },
+        { CXFW_CORE_SEC_CAPS_MAX, 0 },
+        { CXFW_CORE_SEC_CAPS_DEBUG, 0xd << 1 | 1 },
+        { CXFW_CORE_SEC_CAPS_DEBUG, 0xd << 1 },
     };
     uint8_t capout[FH_QUERY_HCA_CAP_OUTLEN], capin[FH_HDR_LEN] = { 0 };
     uint64_t pos, seed, len;
@@ -1420,12 +1429,11 @@ static void check_image(FakeHost *fh, const uint8_t *img, uint16_t uid,
                         CXFW_FLD(core_dump_hca, profile)), ==, "cx6dx");
 
     /* the capabilities as QUERY_HCA_CAP gives them */
-    for (unsigned cur = 0; cur < 2; cur++) {
-        fh_hdr(capin, CXFW_OP_QUERY_HCA_CAP, cur);
+    for (unsigned i = 0; i < G_N_ELEMENTS(caps); i++) {
+        fh_hdr(capin, CXFW_OP_QUERY_HCA_CAP, caps[i].op_mod);
         g_assert_cmphex(fh_exec(fh, capin, sizeof(capin), capout,
                                 sizeof(capout)), ==, 0);
-        p = image_section(img, cur ? CXFW_CORE_SEC_CAPS_CUR :
-                          CXFW_CORE_SEC_CAPS_MAX, &len, NULL);
+        p = image_section(img, caps[i].section, &len, NULL);
         g_assert_cmpmem(p, len, capout + cxfw_field_byte(
                             CXFW_FLD(query_hca_cap_out, capability)),
                         FH_CAP_SIZE);
