@@ -271,6 +271,14 @@ static void put_be64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, 8);
 }
 
+static uint64_t get_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return be64toh(v);
+}
+
 static void put_be32(uint8_t *p, uint32_t v)
 {
 	v = htobe32(v);
@@ -386,9 +394,10 @@ enum { OBJ_NONE, OBJ_PD, OBJ_UAR, OBJ_EQ, OBJ_UMEM, OBJ_MKEY, OBJ_UID };
 
 struct obj {
 	uint8_t type;
+	uint8_t variant;		/* OBJ_MKEY: mkey_7_0 */
 	uint32_t id;
 	uint32_t umem;			/* OBJ_MKEY: the umem it maps */
-	uint8_t variant;		/* OBJ_MKEY: mkey_7_0 */
+	uint64_t start, len;		/* OBJ_MKEY: its virtual range */
 };
 
 /* a umem the kernel registered for the file (UMEM_REG) */
@@ -403,6 +412,7 @@ struct kumem {
 enum abi { ABI_CTL, ABI_FW };
 
 #define NSCOPES		(FWCTL_RPC_DEBUG_WRITE_FULL + 1)
+#define RESOURCE_DUMP_LEN	256
 
 /*
  * An open file.  An mlx5ctl file is one firmware user context; an fwctl
@@ -423,6 +433,8 @@ struct file {
 	struct obj objs[MAX_OBJS];
 	int nkum;
 	struct kumem kum[MAX_KUM];
+	bool have_reply;		/* the last RESOURCE_DUMP reply: */
+	uint8_t dump_reply[RESOURCE_DUMP_LEN];
 };
 
 /* Pointer modes of an RPC's input, output or argument */
@@ -626,8 +638,7 @@ static bool owns(struct file *f, uint8_t type, uint32_t id)
 	return obj_find(f, type, id);
 }
 
-static void obj_add(struct file *f, uint8_t type, uint32_t id,
-		    uint32_t umem, uint8_t variant)
+static void obj_add(struct file *f, const struct obj *o)
 {
 	struct kumem *k;
 
@@ -635,9 +646,23 @@ static void obj_add(struct file *f, uint8_t type, uint32_t id,
 		f->tainted = true;	/* no room: stop judging this file */
 		return;
 	}
-	f->objs[f->nobjs++] = (struct obj){ type, id, umem, variant };
-	if (type == OBJ_MKEY && (k = kum_find(f, umem)))
+	f->objs[f->nobjs++] = *o;
+	if (o->type == OBJ_MKEY && (k = kum_find(f, o->umem)))
 		k->mkeys++;
+}
+
+/* One of the file's objects of @type, if any */
+static const struct obj *obj_pick(struct file *f, uint8_t type)
+{
+	int n = 0, i;
+
+	for (i = 0; i < f->nobjs; i++)
+		n += f->objs[i].type == type;
+	n = n ? (int)below(n) : -1;
+	for (i = 0; n >= 0 && i < f->nobjs; i++)
+		if (f->objs[i].type == type && !n--)
+			return &f->objs[i];
+	return NULL;
 }
 
 static void obj_del(struct file *f, uint8_t type, uint32_t id)
@@ -945,41 +970,78 @@ static const struct field cd_size = { 0xa0, 32 };
 static void dump_target(struct rpc *r, uint8_t *data, struct field mkey,
 			struct field size, unsigned int addr)
 {
-	struct kumem *k = pick_kum(r->f);
-	uint32_t idx = pick_id(r->f, OBJ_MKEY);
-	struct obj *o = obj_find(r->f, OBJ_MKEY, idx);
+	const struct obj *o = obj_pick(r->f, OBJ_MKEY);
+	uint64_t off = o && chance(50) ? below(o->len / 2 + 1) : 0;
 
-	set(data, mkey, idx << 8 | (o ? o->variant : below(256)));
-	set(data, size, k ? (uint32_t)k->len : below(8 * PAGE));
-	put_be64(data + addr, k ? k->addr : rnd());
+	if (!o || chance(10)) {
+		set(data, mkey, pick_id(r->f, OBJ_MKEY) << 8 | below(256));
+		set(data, size, below(8 * PAGE));
+		put_be64(data + addr, rnd());
+		return;
+	}
+	set(data, mkey, o->id << 8 | o->variant);
+	set(data, size, chance(80) ? o->len - off : below(8 * PAGE));
+	put_be64(data + addr, o->start + off);
+}
+
+#define REG_RESOURCE_DUMP	0xc000
+#define REG_CORE_DUMP		0x402e
+
+/*
+ * The dump registers aim at one of the file's memory keys (a DMA into its
+ * umem) or inline; RESOURCE_DUMP often continues the file's last dump
+ * with the fields of its reply, as a reader of a long dump does.
+ */
+static void build_dump(struct rpc *r, uint8_t *in, uint16_t id)
+{
+	uint8_t *data = in + BYTE(access_register_in, register_data);
+
+	if (id == REG_RESOURCE_DUMP) {
+		if (r->f->have_reply && chance(50))
+			memcpy(data, r->f->dump_reply, RESOURCE_DUMP_LEN);
+		else
+			set(data, rd_segment_type, chance(30) ? 0xffff :
+			    chance(80) ? 0x2000 + below(10) :
+			    chance(50) ? 0x1000 : (uint16_t)rnd());
+		set(data, rd_inline_dump, chance(50));
+		dump_target(r, data, rd_mkey, rd_size, RD_ADDRESS);
+	} else {
+		set(data, cd_type, below(3));
+		dump_target(r, data, cd_mkey, cd_size, CD_ADDRESS);
+	}
 }
 
 static void build_access_reg(struct rpc *r, uint8_t *in)
 {
 	static const struct { uint16_t id; uint16_t size; } regs[] = {
-		{ 0x7004, 16 }, { 0x402e, 64 }, { 0xc000, 256 },
+		{ 0x7004, 16 }, { REG_CORE_DUMP, 64 },
+		{ REG_RESOURCE_DUMP, RESOURCE_DUMP_LEN },
 		{ 0xc00e, 64 }, { 0x507f, 80 }, { 0x907f, 80 },
 		{ 0x9040, 64 }, { 0x5008, 256 },
 	};
 	unsigned int i = below(ARRAY_SIZE(regs));
 	uint16_t id = chance(90) ? regs[i].id : (uint16_t)rnd();
-	uint8_t *data = in + BYTE(access_register_in, register_data);
 
 	set(in, F(create_eq_in, op_mod), chance(80) ? 1 : 0);
 	set(in, F(access_register_in, register_id), id);
 	if (chance(10))
 		set(in, F(access_register_in, argument), interesting32());
-	if (id == 0xc000) {		/* RESOURCE_DUMP */
-		set(data, rd_segment_type, chance(50) ? 0xffff :
-		    chance(50) ? 0x1000 : (uint16_t)rnd());
-		set(data, rd_inline_dump, chance(60));
-		dump_target(r, data, rd_mkey, rd_size, RD_ADDRESS);
-	} else if (id == 0x402e) {	/* CORE_DUMP */
-		set(data, cd_type, below(3));
-		dump_target(r, data, cd_mkey, cd_size, CD_ADDRESS);
-	}
+	if (id == REG_RESOURCE_DUMP || id == REG_CORE_DUMP)
+		build_dump(r, in, id);
 	r->built = HDR + regs[i].size;
 	r->outlen = HDR + regs[i].size;
+}
+
+/* A dump read: RESOURCE_DUMP or CORE_DUMP, for the chains */
+static void build_dump_read(struct rpc *r, uint8_t *in)
+{
+	uint16_t id = chance(70) ? REG_RESOURCE_DUMP : REG_CORE_DUMP;
+
+	set(in, F(create_eq_in, op_mod), 1);
+	set(in, F(access_register_in, register_id), id);
+	build_dump(r, in, id);
+	r->built = r->outlen = HDR + (id == REG_RESOURCE_DUMP ?
+				      RESOURCE_DUMP_LEN : 64);
 }
 
 #define CMD(op, in, out, ...) { .opcode = CXFW_OP_##op, .name = #op, \
@@ -1062,6 +1124,10 @@ static const struct cmd_desc *desc_of(uint16_t opcode)
 }
 
 /* A command of no table row: a policy row's opcode or a made-up one. */
+static const struct cmd_desc dump_cmd =
+	CMD(ACCESS_REG, SZ_access_register_in, SZ_access_register_out,
+	    .build = build_dump_read);
+
 static const struct cmd_desc other_cmd = {
 	.name = "other", .inlen = HDR, .outlen = HDR,
 	.build = build_op_mod_any,
@@ -1337,9 +1403,11 @@ static void judge_output(struct rpc *r, const uint8_t *in, const uint8_t *out)
 	uint8_t status = get(out, F(query_pages_out, status));
 	uint32_t synd = get(out, F(query_pages_out, syndrome));
 	const struct cmd_desc *d = desc_of(get(in, F(create_eq_in, opcode)));
+	const uint8_t *mkc = in + MKC_BASE / 8;
 	struct file *f = r->f;
 	uint32_t i, id;
 	bool known = false, mine;
+	struct obj o;
 
 	r->out = out;
 	fz.st.status[status]++;
@@ -1389,6 +1457,13 @@ static void judge_output(struct rpc *r, const uint8_t *in, const uint8_t *out)
 			get(out, F(query_uctx_out, cap)), rpc_uid(r),
 			rpc_caps(r));
 
+	if (d->opcode == CXFW_OP_ACCESS_REG &&
+	    get(in, F(access_register_in, register_id)) == REG_RESOURCE_DUMP &&
+	    r->outlen >= HDR + RESOURCE_DUMP_LEN) {
+		memcpy(f->dump_reply, out + HDR, RESOURCE_DUMP_LEN);
+		f->have_reply = true;
+	}
+
 	/* the model */
 	if (d->destroys)
 		obj_del(f, d->refs[0].type,
@@ -1400,9 +1475,14 @@ static void judge_output(struct rpc *r, const uint8_t *in, const uint8_t *out)
 			    owns(&fz.files[i], d->creates, id))
 				finding(F_PRIVILEGE, "%s handed out id 0x%x, which file %u owns",
 					d->name, id, i);
-		obj_add(f, d->creates, id,
-			get(in, F(create_mkey_in, mkey_umem_id)),
-			get(in + MKC_BASE / 8, F(mkc, mkey_7_0)));
+		o = (struct obj){ .type = d->creates, .id = id };
+		if (d->creates == OBJ_MKEY) {
+			o.umem = get(in, F(create_mkey_in, mkey_umem_id));
+			o.variant = get(mkc, F(mkc, mkey_7_0));
+			o.start = get_be64(mkc + BYTE(mkc, start_addr));
+			o.len = get_be64(mkc + BYTE(mkc, len));
+		}
+		obj_add(f, &o);
 	}
 }
 
@@ -1645,14 +1725,19 @@ static void op_rpc(enum abi abi)
 }
 
 /* Well-formed chains that reach deeper states: keys over umems, EQs. */
-static void send_plain(struct file *f, uint16_t opcode, bool mutated)
+static void send_desc(struct file *f, const struct cmd_desc *d, bool mutated)
 {
 	struct rpc *r = &fz.cur;
 
-	build(r, f, desc_of(opcode), opcode);
+	build(r, f, d, d->opcode);
 	if (mutated)
 		mutate(r, CTL_MAX_LEN);
 	send_ctl(r);
+}
+
+static void send_plain(struct file *f, uint16_t opcode, bool mutated)
+{
+	send_desc(f, desc_of(opcode), mutated);
 }
 
 static void op_chain(void)
@@ -1669,8 +1754,8 @@ static void op_chain(void)
 		send_plain(f, CXFW_OP_ALLOC_PD, false);
 		send_plain(f, CXFW_OP_CREATE_MKEY, m);
 		send_plain(f, CXFW_OP_QUERY_MKEY, false);
-		if (chance(30))
-			send_plain(f, CXFW_OP_ACCESS_REG, m); /* a dump */
+		while (chance(60))
+			send_desc(f, &dump_cmd, m);	/* dumps into it */
 		break;
 	case 1:
 		send_plain(f, CXFW_OP_ALLOC_UAR, false);
@@ -1936,7 +2021,7 @@ static void file_open(struct file *f)
 
 	memset(f->scope_uid, 0, sizeof(f->scope_uid));
 	f->nobjs = f->nkum = 0;
-	f->tainted = false;
+	f->tainted = f->have_reply = false;
 	f->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (f->fd < 0) {
 		finding(F_PROBE, "open %s: %s", path, strerror(errno));
