@@ -18,10 +18,28 @@
  * scope, as with the stock mlx5_fwctl.
  */
 #include <linux/fwctl.h>
+#include <linux/moduleparam.h>
+#include <linux/panic.h>
 #include <linux/slab.h>
 #include <uapi/fwctl/mlx5.h>
 
 #include "cxctl.h"
+
+/*
+ * A test hook for the guest audit (docs/security-model.md, "The guest
+ * audit"): fwctl_policy_check=0, settable only at load, skips the
+ * allow-list below for files with labelled contexts, so that every RPC
+ * reaches the firmware with its scope's uid and the audit can show the
+ * firmware refusing on its own (SCOPE_DENIED) what the kernel would have
+ * refused (-EBADMSG).  Without labels the firmware has no scope to check,
+ * so the allow-list stays.  Turning a security check off taints the kernel
+ * with TAINT_USER ('U'): the user asked for it; the fwctl core's
+ * TAINT_FWCTL for write scopes is unaffected.
+ */
+static bool fwctl_policy_check = true;
+module_param(fwctl_policy_check, bool, 0444);
+MODULE_PARM_DESC(fwctl_policy_check,
+		 "Check fwctl RPCs against the policy's allow-list (default Y; N is a test hook that taints the kernel)");
 
 /* the PRM command header: opcode, uid, op_mod */
 #define CXCTL_HDR_LEN	16
@@ -180,7 +198,8 @@ static void *cxctl_fwctl_rpc(struct fwctl_uctx *uctx,
 
 	if (in_len < CXCTL_HDR_LEN || *out_len < CXCTL_HDR_LEN)
 		return ERR_PTR(-EMSGSIZE);
-	if (!cxctl_fwctl_allowed(uctx->fwctl, in, scope))
+	if ((fwctl_policy_check || !fu->labelled) &&
+	    !cxctl_fwctl_allowed(uctx->fwctl, in, scope))
 		return ERR_PTR(-EBADMSG);
 
 	/* cxcore copies the input before executing: reuse it for the output */
@@ -223,6 +242,11 @@ int cxctl_fwctl_add(struct cxctl_dev *cxd)
 	if (!cxfw)
 		return -ENOMEM;
 	cxfw->cxd = cxd;
+	if (!fwctl_policy_check) {
+		dev_warn(cxcore_device(cxd->cdev),
+			 "fwctl_policy_check=0: no fwctl allow-list, the firmware alone enforces the scopes (a test hook; tainting the kernel)\n");
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	}
 	err = fwctl_register(&cxfw->fwctl);
 	if (err) {
 		fwctl_put(&cxfw->fwctl);
