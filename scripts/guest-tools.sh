@@ -59,17 +59,28 @@ for src in "$CXSIM_ROOT"/linux-driver/tests/*.c; do
 	mv "$bin.tmp" "$bin"
 done
 
-# the tools: one program per directory, rebuilt when any of its sources or
-# our uAPI headers changed
+# the tools: one program per directory, rebuilt when any of its sources, our
+# uAPI headers or the firmware's headers and tables changed.  Firmware
+# sources a tool compiles in (plain C, no GLib): cxctl's audit expects
+# exactly the firmware's policy verdicts (cxfw-policy.c).
+FW="$CXSIM_ROOT/firmware-sim"
+declare -A FW_SRCS=([cxctl]="$FW/src/cxfw-policy.c")
 for dir in "$CXSIM_ROOT"/linux-driver/tools/*/; do
 	srcs=("$dir"*.c)
 	[ -e "${srcs[0]}" ] || continue
 	name=$(basename "$dir")
 	bin="$OUT/$name"
-	[ -e "$bin" ] && [ -z "$(find "$dir" "$CXSIM_ROOT/linux-driver/include/uapi" \
-		-newer "$bin" \( -name '*.[ch]' \) | head -n1)" ] && continue
+	fw_srcs=(${FW_SRCS[$name]:-})
+	if [ -e "$bin" ]; then
+		changed=$( { find "${srcs[@]}" "${fw_srcs[@]}" -newer "$bin"
+			find "$dir" "$CXSIM_ROOT/linux-driver/include/uapi" \
+				"$FW/src" "$FW/policy" -newer "$bin" \
+				\( -name '*.h' -o -name '*.def' \); } | head -n1)
+		[ -z "$changed" ] && continue
+	fi
 	log "building guest tool $name"
-	gcc "${CFLAGS[@]}" -std=gnu11 -I"$UAPI/include" -o "$bin.tmp" "${srcs[@]}" ||
+	gcc "${CFLAGS[@]}" -std=gnu11 -I"$UAPI/include" -I"$FW/src" \
+		-I"$FW/policy" -o "$bin.tmp" "${srcs[@]}" "${fw_srcs[@]}" ||
 		die "building $name failed"
 	mv "$bin.tmp" "$bin"
 done

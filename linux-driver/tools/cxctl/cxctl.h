@@ -8,6 +8,7 @@
  *   prm.c     building and decoding PRM commands, the field tables
  *   output.c  human and JSON output
  *   errors.c  errno and firmware status messages
+ *   audit.c   the policy audit (with firmware-sim/src/cxfw-policy.c)
  */
 #ifndef CXCTL_H
 #define CXCTL_H
@@ -30,6 +31,7 @@
 
 /* PRM command header size, and the sizes of the outputs we build */
 #define CX_HDR_LEN		16
+#define CX_HDR_UID_BIT		0x10	/* mbox_in_hdr uid: 16 bits */
 #define CX_HCA_CAP_LEN		4096
 #define CX_QUERY_HCA_CAP_OUT	(CX_HDR_LEN + CX_HCA_CAP_LEN)
 
@@ -129,11 +131,30 @@ const struct cx_reg *cx_reg_find(const char *s);
 const struct cx_reg *cx_reg_by_id(unsigned int id);
 const char *cx_status_name(uint8_t status);
 struct cx_status cx_out_status(const void *out);
+void cx_build_cmd(void *in, unsigned int opcode, unsigned int op_mod);
 void cx_build_query_hca_cap(void *in, unsigned int type, bool max);
 void cx_build_access_reg(void *in, unsigned int id, uint32_t arg,
 			 bool write);
 int cx_parse_uint(const char *s, uint64_t max, uint64_t *val);
 int cx_parse_hex(const char *s, uint8_t *buf, size_t size, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* main.c */
+
+/* a command's option: a flag or one with a value */
+struct opt {
+	const char *name;	/* "--max" */
+	const char **val;	/* set for an option with a value */
+	bool *flag;		/* set for a flag */
+};
+
+int parse_opts(int argc, char **argv, const struct opt *opts, char **pos,
+	       int maxpos, int *npos);
+
+/* ------------------------------------------------------------------ */
+/* audit.c */
+
+int cx_audit(const char *dev_spec, int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* output.c */

@@ -6,7 +6,7 @@
  * See docs/driver.md, "The cxctl tool".
  *
  * Exit status: 0 success, 1 a device, kernel or firmware error (a firmware
- * status other than OK included), 2 bad arguments.
+ * status other than OK included; for audit, a divergence), 2 bad arguments.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +37,10 @@ static const char usage_text[] =
 "                                register user memory (SIZE: allocated here); it is\n"
 "                                unregistered before exit, or with --hold when stdin closes\n"
 "  umem unreg ID                 MLX5CTL_IOCTL_UMEM_UNREG on a new file\n"
+"  audit [--out DIR] [--html] [--drop-caps CAPS] [--allow-list on|off]\n"
+"                                every policy row through every node, scope and caller:\n"
+"                                expected (the firmware's policy) against observed\n"
+"  audit --render FILE           the HTML page of an audit's DIR/audit.txt, on stdout\n"
 "\n"
 "  -d DEV      a node path, node name, auxiliary device or PCI function\n"
 "              (default: the first mlx5ctl node, else the first mlx5 fwctl node)\n"
@@ -53,12 +57,6 @@ struct ctx {
 
 /* ------------------------------------------------------------------ */
 /* command options */
-
-struct opt {
-	const char *name;	/* "--max" */
-	const char **val;	/* set for an option with a value */
-	bool *flag;		/* set for a flag */
-};
 
 /* the option @arg names, NULL if none */
 static const struct opt *find_opt(const struct opt *opts, const char *arg)
@@ -85,8 +83,8 @@ static bool is_opt(const char *arg)
  * Split @argv (after the command words) into options and at most @maxpos
  * positional arguments, stored in @pos.  0, or a usage error's exit status.
  */
-static int parse_opts(int argc, char **argv, const struct opt *opts,
-		      char **pos, int maxpos, int *npos)
+int parse_opts(int argc, char **argv, const struct opt *opts, char **pos,
+	       int maxpos, int *npos)
 {
 	const struct opt *o;
 	const char *eq;
@@ -599,6 +597,14 @@ static int cmd_umem(struct ctx *c, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* audit (audit.c) */
+
+static int cmd_audit(struct ctx *c, int argc, char **argv)
+{
+	return cx_audit(c->dev_spec, argc, argv);
+}
+
+/* ------------------------------------------------------------------ */
 /* main */
 
 static const struct {
@@ -611,6 +617,7 @@ static const struct {
 	{ "reg", cmd_reg },
 	{ "rpc", cmd_rpc },
 	{ "umem", cmd_umem },
+	{ "audit", cmd_audit },
 };
 
 static int parse_scope(const char *s, uint32_t *scope)

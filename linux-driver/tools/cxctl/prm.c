@@ -172,11 +172,17 @@ const struct cx_cap_type *cx_cap_type_find(const char *s)
 	return cx_cap_type_by_num(num);
 }
 
-void cx_build_query_hca_cap(void *in, unsigned int type, bool max)
+/* a command header: opcode and op_mod, the rest of the header zero */
+void cx_build_cmd(void *in, unsigned int opcode, unsigned int op_mod)
 {
 	memset(in, 0, CX_HDR_LEN);
-	cx_put(in, hdr_opcode.bit, 16, CX_OP_QUERY_HCA_CAP);
-	cx_put(in, hdr_op_mod.bit, 16, type << 1 | !max);
+	cx_put(in, hdr_opcode.bit, 16, opcode);
+	cx_put(in, hdr_op_mod.bit, 16, op_mod);
+}
+
+void cx_build_query_hca_cap(void *in, unsigned int type, bool max)
+{
+	cx_build_cmd(in, CX_OP_QUERY_HCA_CAP, type << 1 | !max);
 }
 
 /* ------------------------------------------------------------------ */
@@ -289,9 +295,7 @@ const struct cx_reg *cx_reg_find(const char *s)
 
 void cx_build_access_reg(void *in, unsigned int id, uint32_t arg, bool write)
 {
-	memset(in, 0, CX_HDR_LEN);
-	cx_put(in, hdr_opcode.bit, 16, CX_OP_ACCESS_REG);
-	cx_put(in, hdr_op_mod.bit, 16, write ? 0 : 1);
+	cx_build_cmd(in, CX_OP_ACCESS_REG, write ? 0 : 1);
 	cx_put(in, REG_ID_BIT, 16, id);
 	cx_put(in, REG_ARG_BIT, 32, arg);
 }
