@@ -135,7 +135,7 @@ m=$(grep -c '^cell .* divergence ' /tmp/audit-wrong.out)
 [ "$rc" = 1 ] && [ "$n" -gt 100 ] && [ "$n" = "$m" ] &&
 	ok "expecting the allow-list that is off: exit 1, $n divergences, each an EBADMSG the firmware's refusal replaced" ||
 	fail "expecting the allow-list that is off: exit $rc, $n of $m divergences where EBADMSG was expected"
-tail -n 1 /tmp/audit-wrong.out | sed 's/^/# /'
+tail -n 1 /tmp/audit-wrong.out | sed 's/^/# the audit expecting the allow-list: /'
 check "rmmod cxctl and cxcore" sh -c "rmmod cxctl && rmmod cxcore"
 
 # the stock drivers on the same function
