@@ -216,9 +216,7 @@ static void table_section(ImageWriter *w, const CxfwDumpTable *t)
     g_array_unref(items);
 }
 
-/* Write the image for uid into the buffer; returns it. */
-static const uint8_t *core_image_build(Cxfw *fw, uint16_t uid,
-                                       uint64_t cookie)
+const uint8_t *cxfw_core_image_build(Cxfw *fw, uint16_t uid, uint64_t cookie)
 {
     CxfwCoreImage *img = core_image(fw);
     unsigned ntables;
@@ -298,7 +296,7 @@ uint8_t cxfw_core_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
     if (status != CXFW_STATUS_OK) {
         return cxfw_fail(cmd, status, synd);
     }
-    image = core_image_build(fw, cmd->uid, cxfw_get(in, REG(cookie)));
+    image = cxfw_core_image_build(fw, cmd->uid, cxfw_get(in, REG(cookie)));
     status = cxfw_mkey_write(fw, cmd->uid, cxfw_get(in, REG(mkey)),
                              cxfw_get(in, REG(address)), image,
                              CXFW_CORE_DUMP_SIZE, &synd);

@@ -78,6 +78,11 @@ uint8_t cxfw_core_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
 void cxfw_rsc_dump_free(CxfwRscDump *d);
 /* The core dump image buffer, kept between dumps. */
 void cxfw_core_image_free(CxfwCoreImage *img);
+/*
+ * The CORE_DUMP image for uid with cookie (CXFW_CORE_DUMP_SIZE bytes),
+ * written into the kept buffer: valid until the next image is built.
+ */
+const uint8_t *cxfw_core_image_build(Cxfw *fw, uint16_t uid, uint64_t cookie);
 
 /*
  * CRC-32 as zlib's crc32() computes it (ISO-HDLC: reflected polynomial

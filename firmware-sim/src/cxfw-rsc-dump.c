@@ -8,7 +8,11 @@
  * request, then
  *  - for segment_type 0xffff (the menu), a menu segment: num_of_records
  *    then one resource_dump_menu_record per segment offered;
- *  - for a segment the menu lists, one resource segment per object the
+ *  - for segment_type 0x1000 (the device dump), the CORE_DUMP image uid
+ *    would get with cookie index2 << 32 | index1, in device segments of
+ *    at most 64 bytes (a header, then the next at most 60 image bytes), so
+ *    the same 2 MiB can be read inline or through a memory key;
+ *  - for a table the menu lists, one resource segment per object the
  *    caller may see (cxfw-dump.c: its own, or every one for uid 0), in
  *    object number order, from the first whose number is index1 or more,
  *    num_of_obj1 of them (0 and 0xffff: all, up to 0xffff);
@@ -45,6 +49,8 @@
 #define REC(field) CXFW_FLD(resource_dump_menu_record, field)
 #define NAME_LEN 16
 #define ALL_OBJECTS 0xffff
+#define SEG_HEADER CXFW_SIZEOF(resource_dump_segment_header)
+#define DEVICE_CHUNK (CXFW_RSC_DUMP_MIN_SIZE - SEG_HEADER)
 
 /* What a dump was asked for: a continuation must ask for the same. */
 typedef struct RscRequest {
@@ -108,6 +114,7 @@ static void set_name(uint8_t *rec, CxfwFieldId f, const char *name)
     strncpy((char *)rec + cxfw_field_byte(f), name, NAME_LEN - 1);
 }
 
+/* The menu: the device dump, then every table, in segment type order. */
 static void add_menu(CxfwRscDump *d)
 {
     uint32_t rec_size = CXFW_SIZEOF(resource_dump_menu_record);
@@ -119,9 +126,15 @@ static void add_menu(CxfwRscDump *d)
     seg = add_units(d, CXFW_SIZEOF(resource_dump_menu_segment), 1);
     cxfw_dump_segment_header(seg, CXFW_DUMP_SEG_MENU,
                              CXFW_SIZEOF(resource_dump_menu_segment) +
-                             n * rec_size);
-    cxfw_set(seg, MENU(num_of_records), n);
-    rec = add_units(d, rec_size, n);
+                             (n + 1) * rec_size);
+    cxfw_set(seg, MENU(num_of_records), n + 1);
+    rec = add_units(d, rec_size, n + 1);
+    cxfw_set(rec, REC(segment_type), CXFW_DUMP_SEG_DEVICE);
+    cxfw_set(rec, REC(support_index1), 1);
+    set_name(rec, REC(segment_name), "DEVICE");
+    set_name(rec, REC(index1_name), "COOKIE_LOW");
+    set_name(rec, REC(index2_name), "COOKIE_HIGH");
+    rec += rec_size;
     for (unsigned i = 0; i < n; i++, rec += rec_size) {
         cxfw_set(rec, REC(segment_type), t[i].type);
         cxfw_set(rec, REC(support_index1), 1);
@@ -142,6 +155,25 @@ static void add_table(Cxfw *fw, CxfwRscDump *d, uint16_t uid,
     cxfw_dump_records(fw, t, uid, (const CxfwDumpItem *)items->data,
                       items->len, rec);
     g_array_unref(items);
+}
+
+/* The device dump: the core dump image, 60 bytes a segment. */
+static void add_device_dump(Cxfw *fw, CxfwRscDump *d, uint16_t uid)
+{
+    uint64_t cookie = (uint64_t)d->rq.index2 << 32 | d->rq.index1;
+    const uint8_t *img = cxfw_core_image_build(fw, uid, cookie);
+    guint start = d->bytes->len;
+    unsigned chunks = (CXFW_CORE_DUMP_SIZE + DEVICE_CHUNK - 1) / DEVICE_CHUNK;
+
+    /* one allocation for the 2 MiB, then the units in place */
+    g_byte_array_set_size(d->bytes, start + chunks * CXFW_RSC_DUMP_MIN_SIZE);
+    g_byte_array_set_size(d->bytes, start);
+    for (uint32_t off = 0; off < CXFW_CORE_DUMP_SIZE; off += DEVICE_CHUNK) {
+        uint32_t len = MIN(DEVICE_CHUNK, CXFW_CORE_DUMP_SIZE - off);
+        uint8_t *seg = add_segment(d, CXFW_DUMP_SEG_DEVICE, SEG_HEADER + len);
+
+        memcpy(seg + SEG_HEADER, img + off, len);
+    }
 }
 
 static void add_error(CxfwRscDump *d, uint16_t syndrome_id, const char *text)
@@ -185,6 +217,8 @@ static CxfwRscDump *rsc_dump_new(Cxfw *fw, uint16_t uid, const RscRequest *rq,
     t = cxfw_dump_table_find(rq->segment_type);
     if (rq->segment_type == CXFW_DUMP_SEG_MENU) {
         add_menu(d);
+    } else if (rq->segment_type == CXFW_DUMP_SEG_DEVICE) {
+        add_device_dump(fw, d, uid);
     } else if (t) {
         add_table(fw, d, uid, t);
     } else {

@@ -180,16 +180,17 @@ static const uint8_t *payload(const uint8_t *seg)
 
 static const struct {
     uint16_t type;
-    const char *name, *index1_name;
+    const char *name, *index1_name, *index2_name;
 } menu_expected[] = {
-    { CXFW_DUMP_SEG_UCTX, "UCTX", "UID" },
-    { CXFW_DUMP_SEG_UMEM, "UMEM", "UMEM_ID" },
-    { CXFW_DUMP_SEG_MKEY, "MKEY", "MKEY_INDEX" },
-    { CXFW_DUMP_SEG_PD, "PD", "PD" },
-    { CXFW_DUMP_SEG_EQ, "EQ", "EQN" },
-    { CXFW_DUMP_SEG_UAR, "UAR", "UAR_INDEX" },
-    { CXFW_DUMP_SEG_PAGES, "PAGES", "PAGE_POSITION" },
-    { CXFW_DUMP_SEG_COUNTERS, "COUNTERS", "COUNTER_ID" },
+    { CXFW_DUMP_SEG_DEVICE, "DEVICE", "COOKIE_LOW", "COOKIE_HIGH" },
+    { CXFW_DUMP_SEG_UCTX, "UCTX", "UID", NULL },
+    { CXFW_DUMP_SEG_UMEM, "UMEM", "UMEM_ID", NULL },
+    { CXFW_DUMP_SEG_MKEY, "MKEY", "MKEY_INDEX", NULL },
+    { CXFW_DUMP_SEG_PD, "PD", "PD", NULL },
+    { CXFW_DUMP_SEG_EQ, "EQ", "EQN", NULL },
+    { CXFW_DUMP_SEG_UAR, "UAR", "UAR_INDEX", NULL },
+    { CXFW_DUMP_SEG_PAGES, "PAGES", "PAGE_POSITION", NULL },
+    { CXFW_DUMP_SEG_COUNTERS, "COUNTERS", "COUNTER_ID", NULL },
 };
 
 static void check_menu(Cxfw *fw, const GByteArray *s)
@@ -229,10 +230,15 @@ static void check_menu(Cxfw *fw, const GByteArray *s)
         g_assert_cmpstr((const char *)rec +
                         cxfw_field_byte(REC(index1_name)), ==,
                         menu_expected[i].index1_name);
-        g_assert_cmpuint(rec[cxfw_field_byte(REC(index2_name))], ==, 0);
+        g_assert_cmpstr((const char *)rec +
+                        cxfw_field_byte(REC(index2_name)), ==,
+                        menu_expected[i].index2_name ?: "");
         g_assert_cmpuint(cxfw_get(rec, REC(support_index1)), ==, 1);
-        g_assert_cmpuint(cxfw_get(rec, REC(support_num_of_obj1)), ==, 1);
-        g_assert_cmpuint(cxfw_get(rec, REC(num_of_obj1_supports_all)), ==, 1);
+        /* the device dump has no objects to count */
+        g_assert_cmpuint(cxfw_get(rec, REC(support_num_of_obj1)), ==,
+                         menu_expected[i].type != CXFW_DUMP_SEG_DEVICE);
+        g_assert_cmpuint(cxfw_get(rec, REC(num_of_obj1_supports_all)), ==,
+                         menu_expected[i].type != CXFW_DUMP_SEG_DEVICE);
     }
 }
 
@@ -588,7 +594,8 @@ static void test_segments(void)
     const CxfwDumpTable *tables = cxfw_dump_tables(&n);
 
     world_new(&w);
-    g_assert_cmpuint(n, ==, G_N_ELEMENTS(menu_expected));
+    /* every table, and the device dump */
+    g_assert_cmpuint(n + 1, ==, G_N_ELEMENTS(menu_expected));
     for (unsigned t = 0; t < n; t++) {
         const uint16_t callers[] = { 0, w.user_a, w.user_b, w.empty };
 
@@ -799,7 +806,7 @@ static void test_snapshot(void)
 static void test_error_segment(void)
 {
     static const uint16_t types[] = {
-        0, 0x1234, CXFW_DUMP_SEG_DEVICE, CXFW_DUMP_SEG_NOTICE,
+        0, 0x1234, CXFW_DUMP_SEG_NOTICE,
         CXFW_DUMP_SEG_TERMINATE, CXFW_DUMP_SEG_ERROR, CXFW_DUMP_SEG_INFO,
         0x2009, 0x2100,
     };
@@ -1496,6 +1503,129 @@ static void take_core_dump(FakeHost *fh, uint16_t uid, const FhBuf *b,
     fh_buf_read(fh, b, 0, img, IMAGE);
 }
 
+/*
+ * The device dump (segment 0x1000): its segments' bodies are the core
+ * dump image the caller gets with cookie index2 << 32 | index1, inline or
+ * through a key.
+ */
+static GByteArray *device_image(const GByteArray *s)
+{
+    g_autoptr(GArray) offs = stream_segments(s);
+    GByteArray *img = g_byte_array_new();
+    uint32_t hdr = CXFW_SIZEOF(resource_dump_segment_header);
+
+    for (guint i = 2; i + 1 < offs->len; i++) {
+        const uint8_t *seg = s->data + g_array_index(offs, uint32_t, i);
+        uint32_t len = cxfw_get(seg, SEGHDR(length_dw)) * 4;
+
+        g_assert_cmphex(cxfw_get(seg, SEGHDR(segment_type)), ==,
+                        CXFW_DUMP_SEG_DEVICE);
+        g_assert_cmpuint(len, <=, CXFW_RSC_DUMP_MIN_SIZE);
+        g_byte_array_append(img, seg + hdr, len - hdr);
+    }
+    return img;
+}
+
+static GByteArray *device_dump(FakeHost *fh, uint16_t uid, uint64_t cookie,
+                               const FhBuf *b, unsigned *reads)
+{
+    g_autoptr(GByteArray) s = g_byte_array_new();
+    uint8_t reg[RD_SIZE], out[RD_SIZE];
+    unsigned n = 0;
+    uint32_t synd;
+
+    rd_request(reg, CXFW_DUMP_SEG_DEVICE, (uint32_t)cookie, 0, b,
+               b ? b->size : 0);
+    cxfw_set(reg, RD(index2), cookie >> 32);
+    do {
+        uint32_t len;
+
+        g_assert_cmphex(rd_read(fh, uid, reg, out, &synd), ==, 0);
+        len = cxfw_get(out, RD(size));
+        if (b) {
+            g_byte_array_set_size(s, s->len + len);
+            fh_buf_read(fh, b, 0, s->data + s->len - len, len);
+        } else {
+            g_byte_array_append(s, out + cxfw_field_byte(RD(inline_data)),
+                                len);
+        }
+        memcpy(reg, out, RD_SIZE);
+        if (b) {
+            cxfw_set(reg, RD(size), b->size);
+        }
+        n++;
+    } while (cxfw_get(out, RD(more_dump)));
+    *reads = n;
+    return device_image(s);
+}
+
+/* a and b but for the checksum, the HCA section and the counters */
+static void device_unmoved(uint8_t *a, const uint8_t *b)
+{
+    g_autofree uint8_t *c = g_memdup2(b, IMAGE);
+    static const uint32_t moving[] = {
+        CXFW_CORE_SEC_HCA, CXFW_DUMP_SEG_COUNTERS,
+    };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(moving); i++) {
+        uint64_t len;
+        uint8_t *p = (uint8_t *)image_section(a, moving[i], &len, NULL);
+
+        memset(p, 0, len);
+        memset(c + (p - a), 0, len);
+    }
+    cxfw_set(a, CH(checksum), 0);
+    cxfw_set(c, CH(checksum), 0);
+    g_assert_cmpmem(a, IMAGE, c, IMAGE);
+}
+
+static void test_device_dump(void)
+{
+    g_autoptr(FakeHost) fh = fh_new(NULL);
+    g_autofree uint8_t *img = g_malloc(IMAGE);
+    uint64_t cookie = 0x0123456789abcdefull;
+    uint16_t tools;
+    unsigned reads;
+    FhBuf b, tb;
+
+    fh_bringup(fh);
+    tools = fh_uctx_new(fh, TOOLS);
+    for (unsigned u = 0; u < 2; u++) {
+        uint16_t uid = u ? tools : 0;
+        g_autoptr(GByteArray) in = NULL, mem = NULL;
+
+        if (uid) {
+            image_buf(fh, &tb, uid);
+            take_core_dump(fh, uid, &tb, cookie, img);
+            fh_buf_free(&tb);
+        } else {
+            image_buf(fh, &b, 0);
+            take_core_dump(fh, uid, &b, cookie, img);
+        }
+        check_image(fh, img, uid, cookie);
+        /* inline: 60 image bytes a segment, three segments a read */
+        in = device_dump(fh, uid, cookie, NULL, &reads);
+        g_assert_cmpuint(in->len, ==, IMAGE);
+        g_assert_cmphex(image_crc(in->data), ==,
+                        cxfw_get(in->data, CH(checksum)));
+        check_image(fh, in->data, uid, cookie);
+        g_assert_cmpuint(reads, ==, (IMAGE / 60 + 1 + 2) / 3 + 1);
+        if (!uid) {
+            /* uid 0's counters moved with the commands: the rest is equal */
+            device_unmoved(in->data, img);
+            /* through the 2 MiB key: the stream's 2.2 MB in two reads */
+            mem = device_dump(fh, uid, cookie, &b, &reads);
+            g_assert_cmpuint(reads, ==, 2);
+            device_unmoved(mem->data, img);
+            fh_buf_free(&b);
+            continue;
+        }
+        /* a context's image is its state's: the same bytes either way */
+        g_assert_cmpmem(in->data, in->len, img, IMAGE);
+    }
+    check_fw(fh);
+}
+
 static void test_core_image(void)
 {
     g_autoptr(FakeHost) fh = fh_new(NULL);
@@ -1795,6 +1925,7 @@ int main(int argc, char **argv)
                              test_interrupted);
     }
     g_test_add_func("/core/image", test_core_image);
+    g_test_add_func("/core/device-dump", test_device_dump);
     g_test_add_func("/core/determinism", test_core_determinism);
     g_test_add_func("/core/truncated", test_core_truncated);
     g_test_add_func("/core/refused", test_core_refused);
