@@ -44,6 +44,9 @@
  *   not own (a model tracks what each file created and destroyed) or
  *   another context's uid; QUERY_UCTX names the context's uid and caps;
  *   no id is handed out twice;
+ * - the device never writes the canary, a page another file registered
+ *   whose bus address raw CREATE_UMEMs sometimes name (every other raw
+ *   umem, EQ or page address is FAKE_BUS, where nothing is);
  * - every PROBE_EVERY iterations, on every open file: INFO, NOP and
  *   QUERY_UCTX answer with the file's uids and caps; VmPin matches the
  *   registered umems.
@@ -113,6 +116,8 @@
  */
 #define FAKE_BUS	0x7e0000000000ull
 #define KERNEL_PTR	((void *)0xffff888000000000ull)
+
+#define CANARY_BYTE	0xc5
 
 /* The umem arena: pages the fuzzer registers, with holes to fault on. */
 #define UMEM_PAGES	1024
@@ -483,6 +488,9 @@ static struct {
 	uint8_t *arg;			/* ioctl argument buffers, 2 pages */
 	uint8_t hist[512];		/* the previous input, for splices */
 	uint32_t hist_len;
+	uint8_t *canary;		/* another file's pinned page */
+	uint64_t canary_bus;		/* its bus address, 0 if unknown */
+	int canary_fd;
 	struct rpc cur;
 	struct stats st;
 	struct sigs sigs;
@@ -651,6 +659,15 @@ static void obj_add(struct file *f, const struct obj *o)
 		k->mkeys++;
 }
 
+/* The file's newest object of @type, if any */
+static const struct obj *obj_newest(struct file *f, uint8_t type)
+{
+	for (int i = f->nobjs - 1; i >= 0; i--)
+		if (f->objs[i].type == type)
+			return &f->objs[i];
+	return NULL;
+}
+
 /* One of the file's objects of @type, if any */
 static const struct obj *obj_pick(struct file *f, uint8_t type)
 {
@@ -696,7 +713,7 @@ static unsigned long kum_pages(const struct kumem *k)
 /* VmPin the model expects: every page of every live UMEM_REG umem */
 static long model_pin_kb(void)
 {
-	long kb = 0;
+	long kb = fz.canary_fd >= 0 ? PAGE / 1024 : 0;
 
 	for (int i = 0; i < NFILES; i++)
 		for (int j = 0; j < fz.files[i].nkum; j++)
@@ -920,8 +937,12 @@ static void build_create_umem(struct rpc *r, uint8_t *in)
 	mtt = (UMEM_BASE + F(umem, mtt).bit) / 8;
 	for (i = 0; i < n; i++) {
 		uint8_t *e = in + mtt + 8 * i;
+		bool canary = chance(10);
 
-		put_be64(e, FAKE_BUS + (uint64_t)below(64) * (PAGE << log));
+		/* sometimes the page another file registered */
+		put_be64(e, canary && !log && fz.canary_bus && !fz.child ?
+			 fz.canary_bus :
+			 FAKE_BUS + (uint64_t)below(64) * (PAGE << log));
 		set(e, F(mtt, rd_en), chance(90));
 		set(e, F(mtt, wr_en), chance(90));
 	}
@@ -970,7 +991,8 @@ static const struct field cd_size = { 0xa0, 32 };
 static void dump_target(struct rpc *r, uint8_t *data, struct field mkey,
 			struct field size, unsigned int addr)
 {
-	const struct obj *o = obj_pick(r->f, OBJ_MKEY);
+	const struct obj *o = chance(50) ? obj_newest(r->f, OBJ_MKEY) :
+			      obj_pick(r->f, OBJ_MKEY);
 	uint64_t off = o && chance(50) ? below(o->len / 2 + 1) : 0;
 
 	if (!o || chance(10)) {
@@ -1550,6 +1572,64 @@ static void *place_arg(struct rpc *r, const void *arg, size_t len)
 }
 
 /*
+ * The canary: a page that a file of its own registered (so it stays
+ * pinned where it is), its bus address from /proc/self/pagemap (the test
+ * guest has no IOMMU: bus address = physical).  Raw CREATE_UMEMs of the
+ * fuzzed files sometimes name it; the device must never write it for them.
+ */
+static void canary_setup(void)
+{
+	struct mlx5ctl_umem_reg reg = { .len = PAGE };
+	uint64_t ent = 0;
+	int pm;
+
+	fz.canary_fd = -1;
+	if (!fz.canary)
+		return;
+	memset(fz.canary, CANARY_BYTE, PAGE);
+	reg.addr = (uintptr_t)fz.canary;
+	fz.canary_fd = open(fz.ctl_path, O_RDWR | O_CLOEXEC);
+	if (fz.canary_fd < 0 ||
+	    ioctl(fz.canary_fd, MLX5CTL_IOCTL_UMEM_REG, &reg)) {
+		diag("no canary page: %s", strerror(errno));
+		if (fz.canary_fd >= 0)
+			close(fz.canary_fd);
+		fz.canary_fd = -1;
+		return;
+	}
+	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pm >= 0 && pread(pm, &ent, 8, reg.addr / PAGE * 8) == 8 &&
+	    ent >> 63)
+		fz.canary_bus = (ent & ((1ull << 55) - 1)) * PAGE;
+	if (pm >= 0)
+		close(pm);
+	diag("canary page at bus address 0x%llx (registered by a file of its own)",
+	     (unsigned long long)fz.canary_bus);
+}
+
+static void canary_check(void)
+{
+	uint32_t i;
+
+	if (!fz.canary_bus || fz.child)
+		return;
+	for (i = 0; i < PAGE && fz.canary[i] == CANARY_BYTE; i++)
+		;
+	if (i == PAGE)
+		return;
+	finding(F_PRIVILEGE, "the device wrote the canary (byte %u = 0x%02x), a page another file registered, at bus address 0x%llx that a raw CREATE_UMEM named",
+		i, fz.canary[i], (unsigned long long)fz.canary_bus);
+	memset(fz.canary, CANARY_BYTE, PAGE);
+}
+
+static void canary_close(void)
+{
+	if (fz.canary_fd >= 0)
+		close(fz.canary_fd);
+	fz.canary_fd = -1;
+}
+
+/*
  * After an RPC: the errno oracle, the output oracle when delivered.  When
  * a command that creates or destroys objects ran (@executes) but its
  * answer was lost, or the device failed, the model no longer knows what
@@ -1564,6 +1644,8 @@ static void finish(struct rpc *r, enum ioc ioc, int ret, int want,
 	check_errno_of(ioc, ret, want);
 	if (!ret && r->out_ok)
 		judge_output(r, fz.stage, r->outp);
+	if (!ret && d && d->opcode == CXFW_OP_ACCESS_REG)
+		canary_check();		/* dumps write through keys */
 	else if (((ret == -EFAULT && executes) || device_error(ret)) &&
 		 d && (d->creates || d->destroys))
 		r->f->tainted = true;
@@ -1740,6 +1822,33 @@ static void send_plain(struct file *f, uint16_t opcode, bool mutated)
 	send_desc(f, desc_of(opcode), mutated);
 }
 
+/*
+ * A raw CREATE_UMEM (of made-up bus addresses, or the canary's), a key
+ * over its first page and a dump through the key: the device must not
+ * write anywhere the kernel did not register for the context.
+ */
+static void chain_raw_umem(struct file *f, bool mutated)
+{
+	struct rpc *r = &fz.cur;
+	const struct obj *u;
+	uint8_t *mkc = fz.stage + MKC_BASE / 8;
+
+	send_plain(f, CXFW_OP_CREATE_UMEM, false);
+	u = obj_newest(f, OBJ_UMEM);
+	if (!u)
+		return;
+	send_plain(f, CXFW_OP_ALLOC_PD, false);
+	build(r, f, desc_of(CXFW_OP_CREATE_MKEY), CXFW_OP_CREATE_MKEY);
+	set(fz.stage, F(create_mkey_in, mkey_umem_id), u->id);
+	put_be64(mkc + BYTE(mkc, start_addr), (rnd() & 0xffffffff) * PAGE);
+	put_be64(mkc + BYTE(mkc, len), PAGE);
+	put_be64(fz.stage + BYTE(create_mkey_in, mkey_umem_offset), 0);
+	if (mutated)
+		mutate(r, CTL_MAX_LEN);
+	send_ctl(r);
+	send_desc(f, &dump_cmd, false);
+}
+
 static void op_chain(void)
 {
 	struct file *f = pick_file(ABI_CTL);
@@ -1747,7 +1856,7 @@ static void op_chain(void)
 
 	if (!f)
 		return;
-	switch (below(3)) {
+	switch (below(4)) {
 	case 0:
 		if (!f->nkum)
 			break;
@@ -1761,6 +1870,9 @@ static void op_chain(void)
 		send_plain(f, CXFW_OP_ALLOC_UAR, false);
 		send_plain(f, CXFW_OP_CREATE_EQ, m);
 		send_plain(f, CXFW_OP_QUERY_EQ, false);
+		break;
+	case 2:
+		chain_raw_umem(f, m);
 		break;
 	default:
 		send_plain(f, CXFW_OP_CREATE_UMEM, m);
@@ -1781,6 +1893,24 @@ static struct rpc *ioctl_on(struct file *f)
 
 /* User memory */
 
+/*
+ * The unmapped page of the arena is still unmapped, unless a mapping of
+ * the program's (libc's) took its place: then it is ordinary memory.
+ */
+static bool hole_unmapped(void)
+{
+	static bool told;
+	unsigned char v;
+
+	if (mincore(fz.umem + HOLE_PG * PAGE, PAGE, &v) && errno == ENOMEM)
+		return true;
+	if (!told)
+		diag("the arena's unmapped page got mapped at iteration %ld: ordinary memory from now on",
+		     fz.it);
+	told = true;
+	return false;
+}
+
 /* Whether [addr, addr + len) is writable memory of the arena. */
 static bool umem_range_ok(uintptr_t addr, uint64_t len)
 {
@@ -1792,7 +1922,8 @@ static bool umem_range_ok(uintptr_t addr, uint64_t len)
 	first = (addr - base) / PAGE;
 	last = (addr + len - 1 - base) / PAGE;
 	for (pg = first; pg <= last; pg++)
-		if (pg == HOLE_PG || pg == RO_PG || pg == NONE_PG)
+		if ((pg == HOLE_PG && hole_unmapped()) || pg == RO_PG ||
+		    pg == NONE_PG)
 			return false;
 	return true;
 }
@@ -1845,6 +1976,9 @@ static void op_umem_reg(void)
 	else	/* registered; a read-only struct loses the id: undone */
 		want = r->arg_mode == P_RO ? -EFAULT : 0;
 
+	snprintf(r->muts, sizeof(r->muts), " range 0x%llx+%llu (arena 0x%lx)",
+		 (unsigned long long)reg.addr, (unsigned long long)reg.len,
+		 (unsigned long)base);
 	ret = ioctl(f->fd, MLX5CTL_IOCTL_UMEM_REG, argp) ? -errno : 0;
 	check_errno_of(IOC_UMEM_REG, ret, want);
 	if (!ret) {
@@ -2215,6 +2349,7 @@ static void probe_all(void)
 	for (int i = 0; i < NFILES; i++)
 		if (fz.files[i].fd >= 0)
 			probe_file(&fz.files[i]);
+	canary_check();
 	pin = vm_pin_kb();
 	if (!fz.child && pin != model_pin_kb())
 		finding(F_PROBE, "VmPin %ld kB, the registered umems %ld kB",
@@ -2389,10 +2524,15 @@ static bool setup(void)
 	fz.umem = map(UMEM_ARENA + PAGE, PROT_READ | PROT_WRITE);
 	fz.ro_page = map(PAGE, PROT_READ);
 	fz.arg = map(2 * PAGE, PROT_READ | PROT_WRITE);
+	fz.canary = map(PAGE, PROT_READ | PROT_WRITE);
 	if (!fz.stage || !fz.in_arena || !fz.out_arena || !fz.umem ||
-	    !fz.ro_page || !fz.arg || !bad_ptr())
+	    !fz.ro_page || !fz.arg || !fz.canary || !bad_ptr())
 		return false;
-	/* guard pages after the arenas; holes in the umem arena */
+	/*
+	 * Guard pages after the arenas; holes in the umem arena, punched
+	 * last (a later small mapping may fill the unmapped one: see
+	 * umem_range_ok()).
+	 */
 	return !mprotect(fz.in_arena + ARENA_LEN, PAGE, PROT_NONE) &&
 	       !mprotect(fz.out_arena + ARENA_LEN, PAGE, PROT_NONE) &&
 	       !mprotect(fz.umem + UMEM_ARENA, PAGE, PROT_NONE) &&
@@ -2520,6 +2660,7 @@ int main(int argc, char **argv)
 	     (unsigned long long)fz.seed, fz.ctl_path, fz.fw_path,
 	     (unsigned long long)fz.seed);
 
+	canary_setup();
 	start = now();
 	fz.deadline = start + fz.seconds;
 	open_all();
@@ -2529,6 +2670,7 @@ int main(int argc, char **argv)
 	probe_all();
 	memset(&fz.cur, 0, sizeof(fz.cur));
 	close_all();
+	canary_close();
 	secs = now() - start;
 
 	/* everything closed: nothing pinned, new files work */
@@ -2544,7 +2686,7 @@ int main(int argc, char **argv)
 	result(F_WRONG_ERRNO, "every errno is the one the call's arguments ask for");
 	result(F_DEVICE, "no device error (timeout, delivery status, interface down)");
 	result(F_OUTPUT, "every delivered RPC answered a PRM status with a documented syndrome, header and output clean");
-	result(F_PRIVILEGE, "no kernel-only command, foreign object or foreign uid reached");
+	result(F_PRIVILEGE, "nothing the policy forbids succeeded; no foreign object, uid or memory (the canary page) reached");
 	result(F_PROBE, "health probes (INFO, NOP, QUERY_UCTX, VmPin) all passed");
 	ok(!fz.st.finding[F_CHILD] && fz.st.children && fz.st.wf_eperm,
 	   "children without CAP_SYS_RAWIO: %llu DEBUG_WRITE_FULL RPCs refused with EPERM (%llu findings)",
