@@ -75,7 +75,7 @@ for dir in "$CXSIM_ROOT"/linux-driver/tools/*/; do
 		changed=$( { find "${srcs[@]}" "${fw_srcs[@]}" -newer "$bin"
 			find "$dir" "$CXSIM_ROOT/linux-driver/include/uapi" \
 				"$FW/src" "$FW/policy" -newer "$bin" \
-				\( -name '*.h' -o -name '*.def' \); } | head -n1)
+				\( -name '*.h' -o -name '*.def' \); } | sed -n 1p)
 		[ -z "$changed" ] && continue
 	fi
 	log "building guest tool $name"
