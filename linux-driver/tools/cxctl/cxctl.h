@@ -9,6 +9,8 @@
  *   output.c  human and JSON output
  *   errors.c  errno and firmware status messages
  *   audit.c   the policy audit (with firmware-sim/src/cxfw-policy.c)
+ *   dump.c    resource dumps, the core dump, the CRC-32
+ *   diag.c    diagnostic counters
  */
 #ifndef CXCTL_H
 #define CXCTL_H
@@ -138,6 +140,25 @@ void cx_build_access_reg(void *in, unsigned int id, uint32_t arg,
 int cx_parse_uint(const char *s, uint64_t max, uint64_t *val);
 int cx_parse_hex(const char *s, uint8_t *buf, size_t size, size_t *len);
 
+/* the firmware's layouts and syndromes (firmware-sim/src/cxfw-*.def) */
+struct cx_fw_field {
+	const char *layout;
+	const char *name;
+	uint16_t bit;
+	uint16_t width;		/* bits; 0: an array's start */
+};
+
+const struct cx_fw_field *cx_fw_fields(unsigned int *n);
+const struct cx_fw_field *cx_fw_field(const char *layout, const char *name);
+uint32_t cx_fw_size(const char *layout);
+uint64_t cx_fw_value(const void *buf, const struct cx_fw_field *f);
+uint64_t cx_fw_get(const void *buf, const char *layout, const char *name);
+void cx_fw_set(void *buf, const char *layout, const char *name, uint64_t val);
+void cx_fw_put(void *buf, const struct cx_fw_field *f, uint64_t val);
+unsigned int cx_fw_byte(const char *layout, const char *name);
+const char *cx_syndrome_name(uint32_t syndrome);
+const char *cx_syndrome_text(uint32_t syndrome);
+
 /* ------------------------------------------------------------------ */
 /* main.c */
 
@@ -148,8 +169,29 @@ struct opt {
 	bool *flag;		/* set for a flag */
 };
 
+struct ctx {
+	const char *dev_spec;
+	uint32_t scope;
+	struct cx_dev dev;
+};
+
 int parse_opts(int argc, char **argv, const struct opt *opts, char **pos,
 	       int maxpos, int *npos);
+int parse_num(const char *what, const char *s, uint64_t max, uint64_t *val);
+int open_device(struct ctx *c);
+void out_device(const struct cx_dev *dev);
+int exec(struct ctx *c, const void *in, uint32_t inlen, void *out,
+	 uint32_t *outlen);
+
+/* ------------------------------------------------------------------ */
+/* dump.c, diag.c */
+
+int open_begin(struct ctx *c);
+int exec_ok(struct ctx *c, const char *what, const void *in, uint32_t inlen,
+	    void *out, uint32_t outlen);
+int cmd_rscdump(struct ctx *c, int argc, char **argv);
+int cmd_coredump(struct ctx *c, int argc, char **argv);
+int cmd_diagcnt(struct ctx *c, int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* audit.c */

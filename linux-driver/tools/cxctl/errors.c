@@ -169,8 +169,13 @@ int cx_fail(const struct cx_dev *dev, enum cx_op op, int err)
 /* a command the firmware answered with an error status: exit status 1 */
 int cx_fail_status(const char *what, struct cx_status st)
 {
-	fprintf(stderr, "cxctl: %s: firmware status %s (0x%x), syndrome 0x%08x\n",
+	const char *name = cx_syndrome_name(st.syndrome);
+
+	fprintf(stderr, "cxctl: %s: firmware status %s (0x%x), syndrome 0x%08x",
 		what, cx_status_name(st.status), st.status, st.syndrome);
+	if (name)
+		fprintf(stderr, " %s: %s", name, cx_syndrome_text(st.syndrome));
+	fputc('\n', stderr);
 	out_end();
 	return CX_EXIT_FAIL;
 }

@@ -41,6 +41,14 @@ static const char usage_text[] =
 "                                every policy row through every node, scope and caller:\n"
 "                                expected (the firmware's policy) against observed\n"
 "  audit --render FILE           the HTML page of an audit's DIR/audit.txt, on stdout\n"
+"  rscdump [menu|SEGMENT] [--umem SIZE] [--index N] [--count N]\n"
+"                                RESOURCE_DUMP: the menu, or a segment's records (inline,\n"
+"                                or through an mkey over SIZE bytes of umem: mlx5ctl)\n"
+"  coredump -o FILE [--inline]   CORE_DUMP into a 2 MiB umem (mlx5ctl), or segment 0x1000\n"
+"                                inline; the header and CRC-32 checked, FILE written\n"
+"  diagcnt cap | set ID[,ID..] [--samples N] [--period LOG] [--single|--repetitive]\n"
+"          [--on-demand] [--clear] | dump [--samples N]\n"
+"                                diagnostic counters: capability, selection, samples\n"
 "\n"
 "  -d DEV      a node path, node name, auxiliary device or PCI function\n"
 "              (default: the first mlx5ctl node, else the first mlx5 fwctl node)\n"
@@ -48,12 +56,6 @@ static const char usage_text[] =
 "  --scope S   fwctl nodes: RPC scope config, read (default), write, write-full or 0-3\n"
 "\n"
 "Exit status: 0 ok, 1 device, kernel or firmware error, 2 bad arguments.\n";
-
-struct ctx {
-	const char *dev_spec;
-	uint32_t scope;
-	struct cx_dev dev;
-};
 
 /* ------------------------------------------------------------------ */
 /* command options */
@@ -115,8 +117,7 @@ int parse_opts(int argc, char **argv, const struct opt *opts, char **pos,
 	return 0;
 }
 
-static int parse_num(const char *what, const char *s, uint64_t max,
-		     uint64_t *val)
+int parse_num(const char *what, const char *s, uint64_t max, uint64_t *val)
 {
 	if (cx_parse_uint(s, max, val))
 		return cx_usage_error("bad %s '%s' (a number, at most %llu)",
@@ -127,7 +128,7 @@ static int parse_num(const char *what, const char *s, uint64_t max,
 /* ------------------------------------------------------------------ */
 /* the device */
 
-static int open_device(struct ctx *c)
+int open_device(struct ctx *c)
 {
 	struct cx_node node;
 	int ret;
@@ -149,7 +150,7 @@ static int open_device(struct ctx *c)
 }
 
 /* the device's members of every command's output */
-static void out_device(const struct cx_dev *dev)
+void out_device(const struct cx_dev *dev)
 {
 	out_str("device", NULL, dev->node.path);
 	out_str("kind", NULL, cx_kind_name(dev->node.kind));
@@ -157,8 +158,8 @@ static void out_device(const struct cx_dev *dev)
 }
 
 /* one command: the output buffer is the caller's; 0 or an exit status */
-static int exec(struct ctx *c, const void *in, uint32_t inlen, void *out,
-		uint32_t *outlen)
+int exec(struct ctx *c, const void *in, uint32_t inlen, void *out,
+	 uint32_t *outlen)
 {
 	int ret = cx_rpc(&c->dev, in, inlen, out, outlen);
 
@@ -618,6 +619,9 @@ static const struct {
 	{ "rpc", cmd_rpc },
 	{ "umem", cmd_umem },
 	{ "audit", cmd_audit },
+	{ "rscdump", cmd_rscdump },
+	{ "coredump", cmd_coredump },
+	{ "diagcnt", cmd_diagcnt },
 };
 
 static int parse_scope(const char *s, uint32_t *scope)

@@ -237,15 +237,19 @@ void out_hex(const char *key, const char *label, const void *buf,
 
 void out_status(struct cx_status st)
 {
-	char buf[64];
+	const char *name = cx_syndrome_name(st.syndrome);
+	char buf[96];
 
 	snprintf(buf, sizeof(buf), "%s (0x%x)", cx_status_name(st.status),
 		 st.status);
 	out_uint("status", NULL, st.status, false);
 	out_str("status_name", "status", cx_json ?
 		cx_status_name(st.status) : buf);
-	snprintf(buf, sizeof(buf), "0x%08x", st.syndrome);
+	snprintf(buf, sizeof(buf), "0x%08x%s%s", st.syndrome, name ? " " : "",
+		 name ? name : "");
 	out_uint("syndrome", NULL, st.syndrome, true);
+	if (st.status && name)
+		out_str("syndrome_name", NULL, name);
 	out_str(NULL, "syndrome", buf);
 }
 

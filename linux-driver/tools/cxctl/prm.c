@@ -10,6 +10,7 @@
  * against mlx5_ifc.h by check-fields.py; keep one field per line.
  */
 #include <endian.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,4 +396,126 @@ int cx_parse_hex(const char *s, uint8_t *buf, size_t size, size_t *len)
 	}
 	*len = n;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * The firmware's own tables, compiled in from firmware-sim/src: the
+ * layouts mlx5_ifc.h lacks (dumps, diagnostic counters; cxfw-fields.def,
+ * cxfw-sizes.def) and the syndromes (cxfw-syndromes.def), so the tool
+ * decodes exactly what the firmware writes.
+ */
+
+#define CXFW_FIELD(l, n, ifc, b, w)	{ #l, #n, b, w },
+static const struct cx_fw_field fw_fields[] = {
+#include "cxfw-fields.def"
+};
+#undef CXFW_FIELD
+
+static const struct {
+	const char *layout;
+	uint32_t bytes;
+} fw_sizes[] = {
+#define CXFW_SIZE(l, b)		{ #l, b },
+#define CXFW_SIZE_OWN(l, b)	{ #l, b },
+#include "cxfw-sizes.def"
+#undef CXFW_SIZE_OWN
+#undef CXFW_SIZE
+};
+
+static const struct {
+	const char *name;
+	uint32_t value;
+	const char *text;
+} syndromes[] = {
+#define CXFW_SYNDROME(n, v, s, t)	{ #n, v, t },
+#include "cxfw-syndromes.def"
+#undef CXFW_SYNDROME
+};
+
+const struct cx_fw_field *cx_fw_fields(unsigned int *n)
+{
+	*n = ARRAY_SIZE(fw_fields);
+	return fw_fields;
+}
+
+/* a field of a firmware layout; the tables are the tool's own: abort */
+const struct cx_fw_field *cx_fw_field(const char *layout, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fw_fields); i++)
+		if (!strcmp(fw_fields[i].layout, layout) &&
+		    !strcmp(fw_fields[i].name, name))
+			return &fw_fields[i];
+	fprintf(stderr, "cxctl: no field %s.%s in cxfw-fields.def\n", layout,
+		name);
+	abort();
+}
+
+uint32_t cx_fw_size(const char *layout)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fw_sizes); i++)
+		if (!strcmp(fw_sizes[i].layout, layout))
+			return fw_sizes[i].bytes;
+	fprintf(stderr, "cxctl: no layout %s in cxfw-sizes.def\n", layout);
+	abort();
+}
+
+uint64_t cx_fw_value(const void *buf, const struct cx_fw_field *f)
+{
+	struct cx_field cf = { .bit = f->bit, .width = f->width };
+
+	return cx_get(buf, &cf);
+}
+
+uint64_t cx_fw_get(const void *buf, const char *layout, const char *name)
+{
+	return cx_fw_value(buf, cx_fw_field(layout, name));
+}
+
+void cx_fw_set(void *buf, const char *layout, const char *name, uint64_t val)
+{
+	cx_fw_put(buf, cx_fw_field(layout, name), val);
+}
+
+void cx_fw_put(void *buf, const struct cx_fw_field *f, uint64_t val)
+{
+	if (f->width == 64) {
+		cx_put(buf, f->bit, 32, val >> 32);
+		cx_put(buf, f->bit + 32, 32, (uint32_t)val);
+	} else {
+		cx_put(buf, f->bit, f->width, val);
+	}
+}
+
+unsigned int cx_fw_byte(const char *layout, const char *name)
+{
+	return cx_fw_field(layout, name)->bit / 8;
+}
+
+static int syndrome_find(uint32_t syndrome)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(syndromes); i++)
+		if (syndromes[i].value == syndrome)
+			return i;
+	return -1;
+}
+
+const char *cx_syndrome_name(uint32_t syndrome)
+{
+	int i = syndrome_find(syndrome);
+
+	return i < 0 ? NULL : syndromes[i].name;
+}
+
+const char *cx_syndrome_text(uint32_t syndrome)
+{
+	int i = syndrome_find(syndrome);
+
+	return i < 0 ? NULL : syndromes[i].text;
 }
