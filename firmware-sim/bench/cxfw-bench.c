@@ -7,7 +7,9 @@
  * Then the DMA engine: 2 MiB written through a memory key (a core dump's
  * size) over scattered and over contiguous 4 KiB pages, next to a 2 MiB
  * memcpy; and the dumps that use it: CORE_DUMP (a 2 MiB image in one
- * ACCESS_REG) against RESOURCE_DUMP read inline, 208 bytes an ACCESS_REG.
+ * ACCESS_REG) against RESOURCE_DUMP read inline, 208 bytes an ACCESS_REG;
+ * and the same 2 MiB image as RESOURCE_DUMP segment 0x1000 (the device
+ * dump), inline and through the 2 MiB key, with the reads each takes.
  *
  *     cxfw-bench [seconds per figure]     (default 1)
  */
@@ -130,6 +132,9 @@ typedef struct Dump {
     uint8_t *src;
     uint8_t in[FH_HDR_LEN + CXFW_SIZEOF(resource_dump)];
     uint8_t out[FH_HDR_LEN + CXFW_SIZEOF(resource_dump)];
+    uint16_t type;              /* the RESOURCE_DUMP segment */
+    bool inline_dump;
+    unsigned reads;             /* ACCESS_REGs of the last dump */
 } Dump;
 
 /* The DMA engine: 2 MiB through the key. */
@@ -168,23 +173,36 @@ static bool core_step(void *ctx, uint64_t *count)
     return reg_read(d, CXFW_REG_CORE_DUMP, CXFW_SIZEOF(core_dump_reg));
 }
 
-/* RESOURCE_DUMP of the PDs inline, one whole dump: the bytes delivered. */
-static bool inline_step(void *ctx, uint64_t *count)
+/*
+ * One whole RESOURCE_DUMP of segment d->type, inline or through d->b's
+ * key: the bytes delivered (of a device dump: the image's, as CORE_DUMP's).
+ */
+static bool rsc_step(void *ctx, uint64_t *count)
 {
     Dump *d = ctx;
     uint8_t *reg = d->in + FH_HDR_LEN;
 
     memset(reg, 0, CXFW_SIZEOF(resource_dump));
-    cxfw_set(reg, CXFW_FLD(resource_dump, inline_dump), 1);
-    cxfw_set(reg, CXFW_FLD(resource_dump, segment_type), CXFW_DUMP_SEG_PD);
+    cxfw_set(reg, CXFW_FLD(resource_dump, inline_dump), d->inline_dump);
+    cxfw_set(reg, CXFW_FLD(resource_dump, segment_type), d->type);
+    cxfw_set(reg, CXFW_FLD(resource_dump, mkey), d->b->mkey);
+    cxfw_set(reg, CXFW_FLD(resource_dump, address), d->b->va);
+    d->reads = 0;
     do {
+        cxfw_set(reg, CXFW_FLD(resource_dump, size), DUMP_SIZE);
         if (!reg_read(d, CXFW_REG_RESOURCE_DUMP,
                       CXFW_SIZEOF(resource_dump))) {
             return false;
         }
         memcpy(reg, d->out + FH_HDR_LEN, CXFW_SIZEOF(resource_dump));
-        *count += cxfw_get(reg, CXFW_FLD(resource_dump, size));
+        if (d->type != CXFW_DUMP_SEG_DEVICE) {
+            *count += cxfw_get(reg, CXFW_FLD(resource_dump, size));
+        }
+        d->reads++;
     } while (cxfw_get(reg, CXFW_FLD(resource_dump, more_dump)));
+    if (d->type == CXFW_DUMP_SEG_DEVICE) {
+        *count += DUMP_SIZE;
+    }
     return true;
 }
 
@@ -199,14 +217,17 @@ int main(int argc, char **argv)
         { .name = "NOP (entry + doorbell)" },
         { .name = "QUERY_HCA_CAP (4 KiB out, 8 mailboxes)" },
     };
-    Figure dumps[6] = {
+    Figure dumps[8] = {
         { .name = "2 MiB memcpy" },
         { .name = "2 MiB mkey write, 512 scattered pages" },
         { .name = "2 MiB mkey write, contiguous pages" },
         { .name = "CORE_DUMP (scattered), 7 objects" },
         { .name = "CORE_DUMP (scattered), 4103 objects" },
         { .name = "RESOURCE_DUMP inline, 208 B a read" },
+        { .name = "device dump 0x1000 inline, 7 objects" },
+        { .name = "device dump 0x1000, 2 MiB key, 7 objects" },
     };
+    unsigned device_reads[2];
     FhBuf scattered, contiguous;
     g_autofree uint8_t *src = g_malloc(DUMP_SIZE);
     Dump d = { .src = src };
@@ -263,13 +284,26 @@ int main(int argc, char **argv)
         fprintf(stderr, "cxfw-bench: a DMA engine write or dump failed\n");
         return 1;
     }
+    /* the same image as the device dump: inline, then through the key */
+    d.b = &scattered;
+    d.type = CXFW_DUMP_SEG_DEVICE;
+    for (unsigned i = 0; i < 2; i++) {
+        d.inline_dump = !i;
+        if (!measure(&dumps[6 + i], duration, rsc_step, &d)) {
+            fprintf(stderr, "cxfw-bench: a device dump failed\n");
+            return 1;
+        }
+        device_reads[i] = d.reads;
+    }
     /* a larger state: the core dump's records, an inline dump of them */
     for (unsigned i = 0; i < INLINE_PDS; i++) {
         fh_pd_alloc(fh, 0, NULL, NULL);
     }
     d.b = &scattered;
+    d.type = CXFW_DUMP_SEG_PD;
+    d.inline_dump = true;
     if (!measure(&dumps[4], duration, core_step, &d) ||
-        !measure(&dumps[5], duration, inline_step, &d)) {
+        !measure(&dumps[5], duration, rsc_step, &d)) {
         fprintf(stderr, "cxfw-bench: a dump failed\n");
         return 1;
     }
@@ -289,5 +323,11 @@ int main(int argc, char **argv)
                per_second(&dumps[i]) / (1 << 20),
                per_second(&dumps[i]) / per_second(&dumps[0]));
     }
+    /* the same 2 MiB: one CORE_DUMP against the device dump's reads */
+    printf("\ndevice dump 0x1000: %u reads inline, %u through the key, 1 "
+           "CORE_DUMP; CORE_DUMP %.1fx faster than inline, %.2f of memcpy\n",
+           device_reads[0], device_reads[1],
+           per_second(&dumps[3]) / per_second(&dumps[6]),
+           per_second(&dumps[3]) / per_second(&dumps[0]));
     return 0;
 }
