@@ -440,15 +440,20 @@ static bool hex_field(const char *name)
 static int record_cols(const uint8_t *seg, const char *layout, bool header,
 		       char cols[][COL_LEN])
 {
-	const uint8_t *p = seg + cx_fw_byte(RSEG, "payload");
+	const uint8_t *p = header ? NULL : seg + cx_fw_byte(RSEG, "payload");
 	const struct cx_fw_field *f;
 	unsigned int nf, i, k, n = 2;
 
 	f = cx_fw_fields(&nf);
-	snprintf(cols[0], COL_LEN, header ? "INDEX1" : "%u",
-		 (unsigned int)cx_fw_get(seg, RSEG, "index1"));
-	snprintf(cols[1], COL_LEN, header ? "OWNER" : "%u",
-		 (unsigned int)cx_fw_get(seg, RSEG, "index2"));
+	if (header) {
+		snprintf(cols[0], COL_LEN, "INDEX1");
+		snprintf(cols[1], COL_LEN, "OWNER");
+	} else {
+		snprintf(cols[0], COL_LEN, "%u",
+			 (unsigned int)cx_fw_get(seg, RSEG, "index1"));
+		snprintf(cols[1], COL_LEN, "%u",
+			 (unsigned int)cx_fw_get(seg, RSEG, "index2"));
+	}
 	for (i = 0; i < nf && n < MAX_COLS; i++) {
 		if (strcmp(f[i].layout, layout) || !f[i].width)
 			continue;
