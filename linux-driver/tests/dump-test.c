@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * dump-test: the dump registers through an mlx5ctl file of cxctl on cxsim
+ * (linux-driver/tests/dump.sh).  Prints TAP; run as root.
+ *
+ * Checked: CORE_DUMP into a 2 MiB umem (header, CRC-32), twice the same
+ * bytes for the same state, the same bytes again through inline
+ * RESOURCE_DUMP segment 0x1000; UMEM_UNREG while the dump's key exists;
+ * a too-small buffer (CORE_DUMP_SIZE, nothing written); another file's
+ * key (refused, nothing written into its buffer); the UMEM, MKEY and PD
+ * segments showing this file's objects and not another's; diagnostic
+ * counter COMMANDS counting N NOPs; a context without TOOLS_RESOURCES
+ * refused; and (last) unbind/rebind in the middle of an inline dump: the
+ * continuation refused (RSC_DUMP_STALE), a new dump working.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../include/uapi/misc/mlx5ctl.h"
+#include "cxtest.h"
+#include "mlx5ctl-dev.h"
+#include "ctl-objects.h"
+#include "../../firmware-sim/src/cxfw-prm.h"
+
+#define MIB		(1UL << 20)
+#define IMAGE		CXFW_CORE_DUMP_SIZE
+#define REG_LEN		256
+#define IN_LEN		(16 + REG_LEN)
+#define VA		0x10000u	/* the keys' virtual address */
+#define NOPS		50
+
+/* ACCESS_REG and the two registers (docs/prm-coverage.md, "Dumps") */
+static const struct field ar_op_mod = { 0x30, 16 };
+static const struct field ar_register_id = { 0x50, 16 };
+static const struct field rd_more_dump = { 0x00, 1 };
+static const struct field rd_inline_dump = { 0x01, 1 };
+static const struct field rd_segment_type = { 0x10, 16 };
+static const struct field rd_index1 = { 0x40, 32 };
+static const struct field rd_index2 = { 0x60, 32 };
+static const struct field rd_size = { 0x120, 32 };
+static const struct field cd_type = { 0x18, 8 };
+static const struct field cd_mkey = { 0x80, 32 };
+static const struct field cd_size = { 0xa0, 32 };
+static const struct field cd_address_lo = { 0xe0, 32 };
+static const struct field cd_cookie_hi = { 0x100, 32 };
+static const struct field cd_cookie_lo = { 0x120, 32 };
+static const struct field seg_length_dw = { 0x00, 16 };
+static const struct field seg_type = { 0x10, 16 };
+static const struct field rseg_index1 = { 0x40, 32 };
+static const struct field img_checksum = { 0x120, 32 };
+static const struct field img_uid = { 0x1d0, 16 };
+
+/* the register's reply status, syndrome in *@synd; negative: an errno */
+static int reg_read(int fd, unsigned int id, const uint8_t *reg,
+		    uint32_t len, uint8_t *out, uint32_t *synd)
+{
+	uint8_t in[IN_LEN] = { 0 };
+	int ret;
+
+	set(in, hdr_opcode, 0x805);
+	set(in, ar_op_mod, 1);
+	set(in, ar_register_id, id);
+	memcpy(in + 16, reg, len);
+	ret = rpc(fd, in, 16 + len, out, 16 + len);
+	*synd = get(out, out_syndrome);
+	return ret;
+}
+
+static int core_dump(int fd, uint32_t mkey, uint32_t size, uint64_t cookie,
+		     uint32_t *synd)
+{
+	uint8_t reg[64] = { 0 }, out[16 + 64];
+
+	set(reg, cd_type, CXFW_CORE_DUMP_TYPE_CR);
+	set(reg, cd_mkey, mkey);
+	set(reg, cd_size, size);
+	set(reg, cd_address_lo, VA);
+	set(reg, cd_cookie_hi, cookie >> 32);
+	set(reg, cd_cookie_lo, (uint32_t)cookie);
+	return reg_read(fd, CXFW_REG_CORE_DUMP, reg, sizeof(reg), out, synd);
+}
+
+static uint32_t crc32_of(const uint8_t *p, size_t len)
+{
+	static uint32_t table[256];
+	uint32_t c = ~0u, v;
+	int n, k;
+
+	if (!table[1])
+		for (n = 0; n < 256; n++) {
+			for (v = n, k = 0; k < 8; k++)
+				v = v & 1 ? 0xedb88320 ^ (v >> 1) : v >> 1;
+			table[n] = v;
+		}
+	while (len--)
+		c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return ~c;
+}
+
+/* the header's magic and the CRC-32 with its own field as zero */
+static bool image_ok(const uint8_t *img)
+{
+	static uint8_t copy[IMAGE];
+
+	memcpy(copy, img, IMAGE);
+	set(copy, img_checksum, 0);
+	return !memcmp(img, "CXSIMCRD", 8) &&
+	       crc32_of(copy, IMAGE) == get(img, img_checksum);
+}
+
+/*
+ * A dump's stream read inline from the first read on; with @stop, only
+ * the first reply, left in @reply.  Returns the stream's length, or -1.
+ */
+static long rsc_inline(int fd, uint16_t type, uint32_t index1,
+		       uint32_t index2, uint8_t *stream, size_t room,
+		       unsigned int *reads, uint8_t *reply, bool stop)
+{
+	uint8_t reg[REG_LEN] = { 0 }, out[IN_LEN];
+	size_t len = 0;
+	uint32_t synd, n;
+
+	set(reg, rd_segment_type, type);
+	set(reg, rd_index1, index1);
+	set(reg, rd_index2, index2);
+	set(reg, rd_inline_dump, 1);
+	*reads = 0;
+	do {
+		if (reg_read(fd, CXFW_REG_RESOURCE_DUMP, reg, REG_LEN, out,
+			     &synd))
+			return -1;
+		n = get(out + 16, rd_size);
+		if (len + n > room || n > CXFW_RSC_DUMP_INLINE_LEN)
+			return -1;
+		memcpy(stream + len, out + 16 + 0x30, n);
+		len += n;
+		memcpy(reg, out + 16, REG_LEN);
+		(*reads)++;
+		if (stop) {
+			memcpy(reply, out + 16, REG_LEN);
+			break;
+		}
+	} while (get(out + 16, rd_more_dump));
+	return len;
+}
+
+/* the device dump's segments' bodies: the image's length, or -1 */
+static long device_image(const uint8_t *s, long len, uint8_t *img)
+{
+	long off = 0, n = 0;
+	uint32_t l;
+
+	while (off < len) {
+		l = get(s + off, seg_length_dw) * 4;
+		if (l < 4 || off + l > len)
+			return -1;
+		if (get(s + off, seg_type) == CXFW_DUMP_SEG_DEVICE) {
+			if (n + l - 4 > IMAGE)
+				return -1;
+			memcpy(img + n, s + off + 4, l - 4);
+			n += l - 4;
+		}
+		off += l;
+	}
+	return n;
+}
+
+/* is object @number among the records of segment @type of @fd's dump */
+static bool dump_has(int fd, uint16_t type, uint32_t number)
+{
+	static uint8_t s[64 * 1024];
+	unsigned int reads;
+	long len = rsc_inline(fd, type, 0, 0, s, sizeof(s), &reads, NULL,
+			      false), off = 0;
+	uint32_t l;
+
+	while (len > 0 && off < len) {
+		l = get(s + off, seg_length_dw) * 4;
+		if (l < 4)
+			break;
+		if (get(s + off, seg_type) == type &&
+		    get(s + off, rseg_index1) == number)
+			return true;
+		off += l;
+	}
+	return false;
+}
+
+static bool all_bytes(const uint8_t *p, size_t len, uint8_t v)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+struct dbuf {
+	uint8_t *buf;
+	size_t len;
+	uint32_t umem, pd, mkey;	/* mkey: index << 8 */
+};
+
+/* a buffer filled with @fill, a umem, a PD and a key over it */
+static int dbuf_new(int fd, struct dbuf *b, size_t len, uint8_t fill)
+{
+	uint32_t index = 0;
+	int ret;
+
+	b->len = len;
+	b->buf = map(len, PROT_READ | PROT_WRITE);
+	if (!b->buf)
+		return -ENOMEM;
+	memset(b->buf, fill, len);
+	ret = umem_reg(fd, b->buf, len, &b->umem);
+	if (!ret)
+		ret = mkey_over(fd, b->umem, VA, len, &b->pd, &index);
+	b->mkey = index << 8;
+	return ret;
+}
+
+/*
+ * Two images of the same state: equal but for the health counter (it
+ * ticks with the virtual clock) and so the checksum.
+ */
+static bool same_state(const uint8_t *a, const uint8_t *b)
+{
+	static uint8_t x[IMAGE], y[IMAGE];
+	/* section 0, HCA: its offset's low dword, health_counter @16 */
+	uint32_t hc = get(a, (struct field){ 0x200 + 0x60, 32 }) + 16;
+
+	if (hc + 4 > IMAGE)
+		return false;
+	memcpy(x, a, IMAGE);
+	memcpy(y, b, IMAGE);
+	set(x, img_checksum, 0);
+	set(y, img_checksum, 0);
+	memset(x + hc, 0, 4);
+	memset(y + hc, 0, 4);
+	if (memcmp(a + hc, b + hc, 4))
+		diag("the health counter moved between the two images");
+	return !memcmp(x, y, IMAGE);
+}
+
+/* 1. the core dump, twice, and the same bytes inline */
+static void test_core(int fd, struct dbuf *b)
+{
+	static uint8_t first[IMAGE], img[IMAGE], stream[IMAGE + IMAGE / 4];
+	unsigned int reads;
+	uint32_t synd;
+	long len;
+	int ret;
+
+	ret = core_dump(fd, b->mkey, IMAGE, 0x1234, &synd);
+	ok(ret == 0, "CORE_DUMP into a 2 MiB umem through its key: one RPC");
+	ok(image_ok(b->buf), "the image: magic CXSIMCRD, CRC-32 verifies");
+	memcpy(first, b->buf, IMAGE);
+	memset(b->buf, 0, IMAGE);
+	ret = core_dump(fd, b->mkey, IMAGE, 0x1234, &synd);
+	ok(ret == 0 && image_ok(b->buf) && same_state(first, b->buf),
+	   "a second CORE_DUMP of the same state: the same 2 MiB (CRC verifies)");
+	len = rsc_inline(fd, CXFW_DUMP_SEG_DEVICE, 0x1234, 0, stream,
+			 sizeof(stream), &reads, NULL, false);
+	len = len < 0 ? -1 : device_image(stream, len, img);
+	ok(len == IMAGE && image_ok(img) && same_state(img, first),
+	   "RESOURCE_DUMP segment 0x1000 inline: the same 2 MiB in %u reads",
+	   reads);
+	diag("image uid %u, crc32 0x%08x", get(first, img_uid),
+	     get(first, img_checksum));
+	check_errno(umem_unreg(fd, b->umem), EBUSY,
+		    "UMEM_UNREG while the dump's key exists");
+}
+
+/* 2. refusals that write nothing */
+static void test_refusals(int fd, int fd2, struct dbuf *other)
+{
+	struct dbuf small;
+	uint32_t synd;
+	int ret;
+
+	ret = dbuf_new(fd, &small, MIB, 0x5a);
+	ok(ret == 0, "a 1 MiB umem with a key over it");
+	ret = core_dump(fd, small.mkey, MIB, 0, &synd);
+	ok(ret == CXFW_STATUS_BAD_PARAM && synd == CXFW_SYND_CORE_DUMP_SIZE,
+	   "CORE_DUMP with size 1 MiB: BAD_PARAM CORE_DUMP_SIZE (0x%x 0x%08x)",
+	   ret, synd);
+	ok(all_bytes(small.buf, MIB, 0x5a), "nothing written into the buffer");
+	ret = core_dump(fd, other->mkey, IMAGE, 0, &synd);
+	ok(ret == CXFW_STATUS_BAD_PARAM && synd == CXFW_SYND_DMA_MKEY_UNKNOWN,
+	   "CORE_DUMP through another file's key: BAD_PARAM DMA_MKEY_UNKNOWN (0x%x 0x%08x)",
+	   ret, synd);
+	ok(all_bytes(other->buf, IMAGE, 0xa5),
+	   "nothing written into the other file's buffer");
+	(void)fd2;
+}
+
+/* 3. the object segments: this file's objects, not another's */
+static void test_objects(int fd, const struct dbuf *b, const struct dbuf *o)
+{
+	ok(dump_has(fd, CXFW_DUMP_SEG_UMEM, b->umem) &&
+	   !dump_has(fd, CXFW_DUMP_SEG_UMEM, o->umem),
+	   "UMEM segment: umem 0x%x, not the other file's 0x%x", b->umem,
+	   o->umem);
+	ok(dump_has(fd, CXFW_DUMP_SEG_MKEY, b->mkey >> 8) &&
+	   !dump_has(fd, CXFW_DUMP_SEG_MKEY, o->mkey >> 8),
+	   "MKEY segment: key index 0x%x, not the other file's 0x%x",
+	   b->mkey >> 8, o->mkey >> 8);
+	ok(dump_has(fd, CXFW_DUMP_SEG_PD, b->pd) &&
+	   !dump_has(fd, CXFW_DUMP_SEG_PD, o->pd),
+	   "PD segment: PD 0x%x, not the other file's 0x%x", b->pd, o->pd);
+}
+
+/* on-demand sample @index of the one selected counter: its value */
+static int diag_sample(int fd, unsigned int index, uint64_t *val)
+{
+	uint8_t in[16] = { 0 }, out[32];
+	int ret;
+
+	set(in, hdr_opcode, CXFW_OP_QUERY_DIAGNOSTIC_COUNTERS);
+	in[8] = 0;
+	in[9] = 1;			/* num_of_samples 1 */
+	in[11] = index;			/* sample_index */
+	ret = rpc(fd, in, sizeof(in), out, sizeof(out));
+	*val = (uint64_t)get(out + 16, (struct field){ 0x40, 32 }) << 32 |
+	       get(out + 16, (struct field){ 0x60, 32 });
+	return ret;
+}
+
+/* 4. diagnostic counters: COMMANDS counts N NOPs */
+static void test_diag(int fd)
+{
+	uint8_t in[36] = { 0 }, out[16], nop[16] = { 0 };
+	uint64_t v0 = 0, v1 = 0;
+	int ret, i, n = 0;
+
+	set(in, hdr_opcode, CXFW_OP_SET_DIAGNOSTIC_PARAMS);
+	set(in + 8, (struct field){ 0x00, 16 }, 1);	/* num_of_counters */
+	set(in + 8, (struct field){ 0x18, 8 }, 1);	/* 2 sample slots */
+	set(in + 8, (struct field){ 0x20, 1 }, 1);	/* single */
+	set(in + 8, (struct field){ 0x23, 1 }, 1);	/* clear */
+	set(in + 8, (struct field){ 0x24, 1 }, 1);	/* on_demand */
+	set(in + 8, (struct field){ 0x25, 1 }, 1);	/* enable */
+	set(in + 8 + 24, (struct field){ 0x10, 16 }, CXFW_DIAG_COMMANDS);
+	ret = rpc(fd, in, sizeof(in), out, sizeof(out));
+	ok(ret == 0, "SET_DIAGNOSTIC_PARAMS: COMMANDS, on demand");
+	ret = diag_sample(fd, 0, &v0);
+	set(nop, hdr_opcode, CXFW_OP_NOP);
+	for (i = 0; i < NOPS; i++)
+		n += rpc(fd, nop, sizeof(nop), out, sizeof(out)) == 0;
+	ret |= diag_sample(fd, 1, &v1);
+	/* the first query is counted, a query never counts itself */
+	ok(ret == 0 && n == NOPS && v1 - v0 == NOPS + 1,
+	   "%d NOPs: COMMANDS grew by %llu (N + the first query)", n,
+	   (unsigned long long)(v1 - v0));
+}
+
+/* set or clear CAP_SYS_ADMIN in the effective set only */
+static int admin_effective(bool on)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, caps))
+		return -errno;
+	if (on)
+		caps[0].effective |= CAP_TO_MASK(CAP_SYS_ADMIN);
+	else
+		caps[0].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &hdr, caps) ? -errno : 0;
+}
+
+/* 5. a context without TOOLS_RESOURCES */
+static void test_no_tools(void)
+{
+	struct mlx5ctl_info info = { 0 };
+	uint8_t reg[REG_LEN] = { 0 }, out[IN_LEN], in[36] = { 0 }, o16[16];
+	uint32_t synd;
+	int fd, ret;
+
+	/* open without CAP_SYS_ADMIN: no TOOLS_RESOURCES; ioctls with it */
+	ret = admin_effective(false);
+	fd = open_dev();
+	ret |= admin_effective(true);
+	ok(ret == 0 && fd >= 0 && !ioctl(fd, MLX5CTL_IOCTL_INFO, &info) &&
+	   !(info.uctx_cap & CXFW_UCTX_CAP_TOOLS_RESOURCES),
+	   "a file opened without CAP_SYS_ADMIN: uctx_cap 0x%x, no TOOLS_RESOURCES",
+	   info.uctx_cap);
+	if (fd < 0)
+		return;
+	ret = core_dump(fd, 0x100, IMAGE, 0, &synd);
+	ok(ret == CXFW_STATUS_BAD_PARAM && synd == CXFW_SYND_REG_ACCESS_DENIED,
+	   "its CORE_DUMP: BAD_PARAM REG_ACCESS_DENIED (0x%x 0x%08x)", ret,
+	   synd);
+	set(reg, rd_segment_type, CXFW_DUMP_SEG_MENU);
+	set(reg, rd_inline_dump, 1);
+	ret = reg_read(fd, CXFW_REG_RESOURCE_DUMP, reg, REG_LEN, out, &synd);
+	ok(ret == CXFW_STATUS_BAD_PARAM && synd == CXFW_SYND_REG_ACCESS_DENIED,
+	   "its RESOURCE_DUMP: BAD_PARAM REG_ACCESS_DENIED (0x%x 0x%08x)", ret,
+	   synd);
+	set(in, hdr_opcode, CXFW_OP_SET_DIAGNOSTIC_PARAMS);
+	ret = rpc(fd, in, sizeof(in), o16, sizeof(o16));
+	synd = get(o16, out_syndrome);
+	ok(ret == CXFW_STATUS_BAD_PARAM &&
+	   synd == CXFW_SYND_TOOLS_RESOURCES_REQUIRED,
+	   "its SET_DIAGNOSTIC_PARAMS: BAD_PARAM TOOLS_RESOURCES_REQUIRED (0x%x 0x%08x)",
+	   ret, synd);
+	close(fd);
+}
+
+/* 6. unbind/rebind in the middle of an inline dump */
+static void test_unbind(int fd)
+{
+	static uint8_t stream[4096];
+	char link[PATH_MAX + 64], real[PATH_MAX], pci[64];
+	uint8_t reply[REG_LEN], out[IN_LEN];
+	unsigned int reads;
+	uint32_t synd;
+	int fd2 = -1, i, ret;
+	long len;
+
+	len = rsc_inline(fd, CXFW_DUMP_SEG_DEVICE, 0, 0, stream,
+			 sizeof(stream), &reads, reply, true);
+	ok(len > 0 && get(reply, rd_more_dump),
+	   "the first inline read of a device dump: more_dump 1");
+	snprintf(link, sizeof(link), "/sys/class/misc/%s/device/..",
+		 dev_path + 5);
+	if (!realpath(link, real)) {
+		ok(false, "PCI device of %s", dev_path);
+		return;
+	}
+	snprintf(pci, sizeof(pci), "%s", basename(real));
+	ret = write_str("/sys/bus/pci/drivers/cxcore/unbind", pci);
+	ret |= write_str("/sys/bus/pci/drivers/cxcore/bind", pci);
+	for (i = 0; i < 100 && fd2 < 0; i++) {
+		fd2 = open_dev();
+		if (fd2 < 0)
+			usleep(100000);
+	}
+	ok(ret == 0 && fd2 >= 0, "unbind and bind %s, the node back", pci);
+	if (fd2 < 0)
+		return;
+	ret = reg_read(fd, CXFW_REG_RESOURCE_DUMP, reply, REG_LEN, out, &synd);
+	check_errno(ret, ENODEV, "the continuation on the old file");
+	ret = reg_read(fd2, CXFW_REG_RESOURCE_DUMP, reply, REG_LEN, out,
+		       &synd);
+	ok(ret == CXFW_STATUS_BAD_PARAM && synd == CXFW_SYND_RSC_DUMP_STALE,
+	   "the continuation on a new file: BAD_PARAM RSC_DUMP_STALE (0x%x 0x%08x)",
+	   ret, synd);
+	len = rsc_inline(fd2, CXFW_DUMP_SEG_MENU, 0, 0, stream,
+			 sizeof(stream), &reads, NULL, false);
+	ok(len > 0, "a new dump (the menu) works: %ld bytes in %u reads", len,
+	   reads);
+	close(fd2);
+}
+
+int main(int argc, char **argv)
+{
+	struct dbuf b, other;
+	int fd, fd2;
+
+	fd = tap_open_dev(argc, argv);
+	if (fd < 0)
+		return 1;
+	fd2 = open_dev();
+	ok(dbuf_new(fd, &b, IMAGE, 0) == 0,
+	   "a 2 MiB umem, PD and key on the file");
+	ok(fd2 >= 0 && dbuf_new(fd2, &other, IMAGE, 0xa5) == 0,
+	   "another file with its own 2 MiB umem, PD and key");
+	test_core(fd, &b);
+	test_refusals(fd, fd2, &other);
+	test_objects(fd, &b, &other);
+	test_diag(fd);
+	test_no_tools();
+	test_unbind(fd);
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
