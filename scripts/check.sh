@@ -97,6 +97,7 @@ run_guest_suite two-drivers -l two-drivers -n 2 -c idle two-drivers
 run_guest_suite cxctl-tool -c idle cxctl-tool  # no nogaps: it sends an unknown opcode on purpose
 run_guest_suite rpc-fuzz -c idle rpc-fuzz
 run_guest_suite audit -c idle audit  # the guest audit; scripts/audit-report.sh for its matrices
+run_guest_suite dump -c idle,nogaps dump
 
 "$HOST_PYTHON" "$CXSIM_ROOT/scripts/tap-summary.py" \
 	--meson-log "$HOST_BUILD/meson-logs/testlog.json" "$LOGS"/*.tap
