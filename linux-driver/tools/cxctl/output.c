@@ -238,19 +238,18 @@ void out_hex(const char *key, const char *label, const void *buf,
 void out_status(struct cx_status st)
 {
 	const char *name = cx_syndrome_name(st.syndrome);
-	char buf[96];
+	char buf[64];
 
 	snprintf(buf, sizeof(buf), "%s (0x%x)", cx_status_name(st.status),
 		 st.status);
 	out_uint("status", NULL, st.status, false);
 	out_str("status_name", "status", cx_json ?
 		cx_status_name(st.status) : buf);
-	snprintf(buf, sizeof(buf), "0x%08x%s%s", st.syndrome, name ? " " : "",
-		 name ? name : "");
+	snprintf(buf, sizeof(buf), "0x%08x", st.syndrome);
 	out_uint("syndrome", NULL, st.syndrome, true);
-	if (st.status && name)
-		out_str("syndrome_name", NULL, name);
 	out_str(NULL, "syndrome", buf);
+	if (st.status && name)
+		out_str("syndrome_name", "syndrome name", name);
 }
 
 void out_field(const struct cx_field *f, const void *buf)
