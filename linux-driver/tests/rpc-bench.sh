@@ -2,8 +2,11 @@
 #
 # The guest RPC benchmark: NOPs per second through cxctl's mlx5ctl device
 # with cxcore in polling mode and in event mode, each as a ratio to INFO
-# (no device access) in the same boot.  Figures go out as TAP comments
-# ("# bench ..."); the ok lines only say that each run completed.
+# (no device access) in the same boot; and in each mode the 2 MiB core
+# dump through cxctl: one CORE_DUMP into a umem against the same image
+# read inline from RESOURCE_DUMP segment 0x1000 (RPCs, times, ratios).
+# Figures go out as TAP comments ("# bench ..."); the ok lines only say
+# that each run completed.
 . /tests/tap.sh
 
 # seconds per figure: rpc_bench_seconds= on the kernel command line
@@ -22,6 +25,19 @@ for mode in polling event; do
 	else
 		fail "rpc-bench in $mode mode"
 	fi
+	if /bin/cxctl -d "$N" --json coredump -o /tmp/u.bin > /tmp/u.json &&
+		/bin/cxctl -d "$N" --json coredump --inline -o /tmp/i.bin > /tmp/i.json; then
+		ok "coredump, umem and inline, in $mode mode"
+		ur=$(json-get rpcs < /tmp/u.json) ut=$(json-get elapsed_us < /tmp/u.json)
+		ir=$(json-get rpcs < /tmp/i.json) it=$(json-get elapsed_us < /tmp/i.json)
+		echo "# bench mode=$mode dump=2MiB umem_rpcs=$ur umem_us=$ut" \
+			"inline_rpcs=$ir inline_us=$it" \
+			"rpc_ratio=$(awk "BEGIN { printf \"%.0f\", $ir / $ur }")" \
+			"time_ratio=$(awk "BEGIN { printf \"%.1f\", $it / ($ut ? $ut : 1) }")"
+	else
+		fail "coredump, umem and inline, in $mode mode"
+	fi
+	rm -f /tmp/u.bin /tmp/i.bin
 	check "rmmod cxctl and cxcore" sh -c "rmmod cxctl && rmmod cxcore"
 done
 tap_done
