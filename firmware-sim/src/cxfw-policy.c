@@ -9,6 +9,7 @@
  * context, described by its caps.  For a user context:
  *   who KERNEL                 refused, KERNEL_UID_REQUIRED
  *   who TOOLS, no TOOLS cap    refused, TOOLS_RESOURCES_REQUIRED
+ *   who MEDIATED               as USER: the kernel keeps raw ones away
  *   a scope label L            refused, SCOPE_DENIED, unless the row's
  *                              scope is not NONE and at most L
  * A scope label is what cxctl's fwctl device stamps: one context per
@@ -95,6 +96,7 @@ static uint32_t who_verdict(CxfwWho who, uint32_t uctx_cap)
 {
     switch (who) {
     case CXFW_WHO_USER:
+    case CXFW_WHO_MEDIATED:
         return 0;
     case CXFW_WHO_TOOLS:
         return uctx_cap & CXFW_UCTX_CAP_TOOLS_RESOURCES ?
@@ -141,12 +143,18 @@ uint32_t cxfw_policy_register_verdict(const CxfwRegisterRule *rule,
     return 0;
 }
 
+bool cxfw_policy_raw_rpc(const CxfwPolicyRule *rule)
+{
+    return !rule || rule->who != CXFW_WHO_MEDIATED;
+}
+
 const char *cxfw_who_name(CxfwWho who)
 {
     static const char *const names[] = {
         [CXFW_WHO_KERNEL] = "kernel",
         [CXFW_WHO_USER] = "user",
         [CXFW_WHO_TOOLS] = "tools",
+        [CXFW_WHO_MEDIATED] = "user, kernel-mediated",
     };
 
     return who < N_ELEMENTS(names) ? names[who] : "?";

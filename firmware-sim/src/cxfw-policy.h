@@ -14,6 +14,11 @@ typedef enum CxfwWho {
     CXFW_WHO_KERNEL,            /* uid 0 only */
     CXFW_WHO_USER,              /* uid 0 and every user context */
     CXFW_WHO_TOOLS,             /* uid 0 and contexts with TOOLS_RESOURCES */
+    /*
+     * USER for the firmware; the kernel sends it for a context but never
+     * forwards it from userspace: it names bus addresses (CREATE_UMEM)
+     */
+    CXFW_WHO_MEDIATED,
 } CxfwWho;
 
 /* fwctl scopes, ordered as FWCTL_RPC_*; NONE: never through fwctl. */
@@ -67,6 +72,12 @@ uint32_t cxfw_policy_verdict(const CxfwPolicyRule *rule, bool is_kernel,
 uint32_t cxfw_policy_register_verdict(const CxfwRegisterRule *rule,
                                       bool write, bool is_kernel,
                                       uint32_t uctx_cap);
+
+/*
+ * Whether the kernel forwards the command as a raw RPC from userspace
+ * (mlx5ctl CMDRPC); false for MEDIATED rows (the kernel answers -EPERM).
+ */
+bool cxfw_policy_raw_rpc(const CxfwPolicyRule *rule);
 
 const char *cxfw_who_name(CxfwWho who);
 const char *cxfw_scope_name(CxfwScope scope);

@@ -223,8 +223,11 @@ enum {
 #define CXFW_MAILBOX_DATA_LEN       512
 #define CXFW_MAILBOX_PTR_ALIGN      512     /* in_ptr/out_ptr bits 8:0 */
 #define CXFW_MAILBOX_NEXT_ALIGN     1024    /* next_pointer bits 9:0 */
-/* Longest chain the firmware walks: 1024 blocks (512 KiB of payload). */
-#define CXFW_MAX_MAILBOXES          1024
+/*
+ * Longest chain the firmware walks: 4096 blocks, 2 MiB of payload, the
+ * largest RPC fwctl lets through (and what cxcore sends at most).
+ */
+#define CXFW_MAX_MAILBOXES          4096
 #define CXFW_MAX_MSG_LEN \
     (CXFW_CMD_INLINE_LEN + CXFW_MAX_MAILBOXES * CXFW_MAILBOX_DATA_LEN)
 #define CXFW_EQE_SIZE               64

@@ -19,7 +19,7 @@
 #include "cxfw-prm.h"
 
 #define FH_MEM_BASE         0x100000ull     /* bus address of guest memory */
-#define FH_MEM_SIZE         (8u << 20)      /* 8 MiB */
+#define FH_MEM_SIZE         (16u << 20)     /* 16 MiB: two 2 MiB chains fit */
 #define FH_MSIX_VECTORS     8
 #define FH_MAX_VECTORS      64
 #define FH_PAGE_SIZE        4096

@@ -83,6 +83,31 @@ struct cxctl_fd {
 	struct cxctl_umem_db umem_db;
 };
 
+/**
+ * struct cxctl_rule - a row of firmware-sim/policy/cxsim-policy.def
+ * @opcode: the command
+ * @op_mod: the op_mod it is for, or CXSIM_OP_MOD_ANY
+ * @scope: the lowest fwctl scope that may send it, -1 for none
+ * @mediated: only the kernel sends it for a file, never a raw RPC
+ * @name: the command's name
+ * @who: the callers the firmware lets send it, for messages
+ */
+struct cxctl_rule {
+	u16 opcode;
+	u16 op_mod;
+	int scope;
+	bool mediated;
+	const char *name;
+	const char *who;
+};
+
+#ifndef CXSIM_OP_MOD_ANY
+#define CXSIM_OP_MOD_ANY	0xffff
+#endif
+
+/* policy.c */
+const struct cxctl_rule *cxctl_policy_rule(const void *in);
+
 int cxctl_create_uctx(struct cxcore_dev *cdev, u32 cap, u16 *uid);
 void cxctl_destroy_uctx(struct cxcore_dev *cdev, u16 uid);
 

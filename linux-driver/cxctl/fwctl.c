@@ -69,50 +69,20 @@ struct cxctl_fwctl_uctx {
 	bool labelled;
 };
 
-/* a policy row; scope -1: never through fwctl; who: for messages */
-struct cxctl_fwctl_rule {
-	u16 opcode;
-	u16 op_mod;
-	int scope;
-	const char *name;
-	const char *who;
-};
-
-#define CXCTL_SCOPE_NONE			(-1)
-#define CXCTL_SCOPE_CONFIGURATION		FWCTL_RPC_CONFIGURATION
-#define CXCTL_SCOPE_DEBUG_READ_ONLY		FWCTL_RPC_DEBUG_READ_ONLY
-#define CXCTL_SCOPE_DEBUG_WRITE			FWCTL_RPC_DEBUG_WRITE
-#define CXCTL_SCOPE_DEBUG_WRITE_FULL		FWCTL_RPC_DEBUG_WRITE_FULL
-
-static const struct cxctl_fwctl_rule cxctl_fwctl_rules[] = {
-#define CXSIM_COMMAND(opcode, name, op_mod, who, scope) \
-	{ opcode, op_mod, CXCTL_SCOPE_##scope, #name, #who },
-#include <cxsim-policy.def>
-#undef CXSIM_COMMAND
-};
-
 static bool cxctl_fwctl_allowed(struct fwctl_device *fwctl, const void *in,
 				enum fwctl_rpc_scope scope)
 {
-	const __be16 *hdr = in;
-	u16 opcode = be16_to_cpu(hdr[0]), op_mod = be16_to_cpu(hdr[3]);
-	unsigned int i;
+	const struct cxctl_rule *r = cxctl_policy_rule(in);
 
-	/* the first row for the opcode and op_mod decides */
-	for (i = 0; i < ARRAY_SIZE(cxctl_fwctl_rules); i++) {
-		const struct cxctl_fwctl_rule *r = &cxctl_fwctl_rules[i];
-
-		if (r->opcode != opcode ||
-		    (r->op_mod != CXSIM_OP_MOD_ANY && r->op_mod != op_mod))
-			continue;
-		if (r->scope != CXCTL_SCOPE_NONE && scope >= r->scope)
-			return true;
-		dev_dbg(&fwctl->dev,
-			"%s op_mod %u (firmware: %s) needs scope %d, not %u\n",
-			r->name, op_mod, r->who, r->scope, scope);
+	if (!r) {
+		dev_dbg(&fwctl->dev, "opcode 0x%x is not allowed\n",
+			be16_to_cpup(in));
 		return false;
 	}
-	dev_dbg(&fwctl->dev, "opcode 0x%x is not allowed\n", opcode);
+	if (r->scope >= 0 && scope >= r->scope)
+		return true;
+	dev_dbg(&fwctl->dev, "%s (firmware: %s) needs scope %d, not %u\n",
+		r->name, r->who, r->scope, scope);
 	return false;
 }
 

@@ -174,6 +174,7 @@ static int cxctl_info(struct cxctl_fd *mfd, void __user *arg)
 
 static int cxctl_cmdrpc(struct cxctl_fd *mfd, void __user *arg)
 {
+	const struct cxctl_rule *rule;
 	struct mlx5ctl_cmdrpc rpc;
 	void *in, *out;
 	int err;
@@ -191,6 +192,13 @@ static int cxctl_cmdrpc(struct cxctl_fd *mfd, void __user *arg)
 	if (!out) {
 		err = -ENOMEM;
 		goto out_in;
+	}
+
+	/* bus addresses are the kernel's to give: UMEM_REG, not a raw RPC */
+	rule = cxctl_policy_rule(in);
+	if (rule && rule->mediated) {
+		err = -EPERM;
+		goto out_out;
 	}
 
 	/* the file's uid, whatever the caller put there (header bytes 2-3) */

@@ -1674,6 +1674,10 @@ static void send_ctl(struct rpc *r)
 		want = -EINVAL;
 	else if (!r->in_ok)
 		want = -EFAULT;
+	else if (!cxfw_policy_raw_rpc(cxfw_policy_command(
+			get(fz.stage, F(create_eq_in, opcode)),
+			get(fz.stage, F(create_eq_in, op_mod)))))
+		want = -EPERM;	/* kernel-mediated: UMEM_REG's to send */
 	else {
 		executes = true;	/* then the output goes back */
 		want = r->out_ok ? 0 : -EFAULT;

@@ -184,6 +184,35 @@ static void test_memlock(void)
 	ok(!(code & ML_AGAIN), "after UMEM_UNREG of 32 KiB it fits again");
 }
 
+/*
+ * 3b. Raw CREATE_UMEM and DESTROY_UMEM are the kernel's: a user naming bus
+ * addresses itself could make the device write any guest memory.
+ */
+static void test_raw_umem_refused(int fd)
+{
+	uint8_t *buf = map(PAGE, PROT_READ | PROT_WRITE);
+	uint8_t in[64] = { 0 }, out[16];
+	uint32_t id;
+
+	ok(buf && umem_reg(fd, buf, PAGE, &id) == 0, "a umem to aim at");
+	/* one MTT entry at bus address 0x1000, read and write enabled */
+	set(in, hdr_opcode, 0xa08);
+	in[40 + 7] = 1;			/* num_of_mtt = 1 */
+	in[48 + 6] = 0x10;		/* mtt[0] = 0x1000 | wr_en | rd_en */
+	in[48 + 7] = 0x03;
+	check_errno(rpc(fd, in, sizeof(in), out, sizeof(out)), EPERM,
+		    "a raw CREATE_UMEM naming bus address 0x1000");
+	memset(in, 0, sizeof(in));
+	set(in, hdr_opcode, 0xa0a);
+	in[8 + 1] = id >> 16;
+	in[8 + 2] = id >> 8;
+	in[8 + 3] = id;
+	check_errno(rpc(fd, in, 16, out, sizeof(out)), EPERM,
+		    "a raw DESTROY_UMEM of the file's own umem");
+	ok(umem_unreg(fd, id) == 0, "UMEM_UNREG still releases it");
+	munmap(buf, PAGE);
+}
+
 /* 4. a umem is its file's */
 static void test_ownership(int fd)
 {
@@ -287,6 +316,7 @@ int main(int argc, char **argv)
 		return 1;
 	test_reg(fd);
 	test_errors(fd);
+	test_raw_umem_refused(fd);
 	test_ownership(fd);
 	close(fd);
 	test_memlock();

@@ -558,6 +558,12 @@ static void expect_cell(const struct a_row *r, const struct a_col *c,
 			    c->caps);
 			return;
 		}
+		if (!cxfw_policy_raw_rpc(rule)) {
+			e->kind = EXP_ERRNO;
+			e->err = EPERM;
+			why(e, "kernel-mediated: never forwarded from userspace");
+			return;
+		}
 		firmware_expect(r, c->caps, e);
 		return;
 	}

@@ -38,7 +38,9 @@ struct mlx5ctl_info {
  * @outlen: output length in bytes, 16 .. 512 * 512
  *
  * The driver stamps the file's uid into the input header.  A firmware
- * error status comes back in the output with ioctl success.
+ * error status comes back in the output with ioctl success.  Commands that
+ * name bus addresses (CREATE_UMEM, DESTROY_UMEM: the policy's MEDIATED
+ * rows) are the kernel's to send (MLX5CTL_IOCTL_UMEM_REG): -EPERM.
  */
 struct mlx5ctl_cmdrpc {
 	__aligned_u64 in;
