@@ -177,7 +177,8 @@ static void test_core_dump(void)
 static void test_resource_menu(void)
 {
     static const char *const names[] = {
-        "UCTX", "UMEM", "MKEY", "PD", "EQ", "UAR", "PAGES", "COUNTERS",
+        "DEVICE", "UCTX", "UMEM", "MKEY", "PD", "EQ", "UAR", "PAGES",
+        "COUNTERS",
     };
     CxsimDev *d = cxsim_start(NULL);
     uint8_t reg[CXFW_SIZEOF(resource_dump)] = { 0 };
