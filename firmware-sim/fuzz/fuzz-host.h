@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A small, fast host for the fuzz targets: 256 KiB of guest memory, DMA
- * that fails outside it or into the canary page (which no target ever
- * hands to the firmware), and the checks every target runs after each
- * input.
+ * that fails outside it, a canary page no command of the exec and sequence
+ * targets names (a write into it is a finding; the transport target, whose
+ * input names pointers itself, makes it a hole instead), and the checks
+ * every target runs after each input.
  */
 #ifndef FUZZ_HOST_H
 #define FUZZ_HOST_H
@@ -33,6 +34,12 @@ typedef struct FuzzHost {
     bool dma_watch;
     uint64_t dma_read_ok, dma_write_ok;
     unsigned dma_calls;
+    /*
+     * The canary page as unmapped memory (DMA to it fails) rather than a
+     * tripwire: for a target whose input names addresses itself (the
+     * transport's mailbox pointers may name the canary's).
+     */
+    bool canary_unmapped;
 } FuzzHost;
 
 FuzzHost *fuzz_host_new(void);

@@ -48,6 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     image = MIN(size - 5, (size_t)(FUZZ_CANARY - 4096 - FUZZ_MEM_BASE));
 
     fh = fuzz_host_new();
+    /* the input's pointers may name the canary: to the device it is a hole */
+    fh->canary_unmapped = true;
     /* the queue address first: writing it resets the firmware */
     cxfw_iseg_write(fh->fw, CXFW_ISEG_CMDQ_ADDR_H, 0);
     cxfw_iseg_write(fh->fw, CXFW_ISEG_CMDQ_ADDR_L, FUZZ_MEM_BASE);
