@@ -39,7 +39,8 @@ static void entry(uint8_t *qe, uint16_t opcode, uint32_t outlen,
 int main(int argc, char **argv)
 {
     g_autofree char *tdir = NULL, *sdir = NULL;
-    uint8_t seed[5 + 0x2000] = { 0 };
+    /* the queue page, then an 8-mailbox chain at +0x1000 (8 KiB) */
+    uint8_t seed[5 + 0x1000 + 8 * 0x400] = { 0 };
     uint8_t *mem = seed + 5;
     static const uint8_t programs[][12] = {
         { 5, 0, 4, 7, 1, 0, 3, 0, 0, 1, 2, 1 },   /* uctx, switch, EQ */
