@@ -8,31 +8,11 @@
 # node, EINVAL, firmware statuses) and its exit statuses (2 for bad
 # arguments).  JSON output is validated by /bin/json-get.
 . /tests/tap.sh
-
-CX=/bin/cxctl
-OUT=/tmp/cx.out
-ERR=/tmp/cx.err
-
-# cx ARGS...: run cxctl; $RC its exit status, its output in $OUT and $ERR
-cx() {
-	"$CX" "$@" > $OUT 2> $ERR
-	RC=$?
-}
+. /tests/cx.sh
 
 # the value after "LABEL:" in the human output
 hv() {
 	sed -n "s/^$1: *//p" $OUT | head -n 1
-}
-
-# a value of the JSON output
-jv() {
-	json-get "$1" < $OUT 2>&1
-}
-
-show() {
-	echo "#   exit $RC"
-	sed 's/^/#   out: /' $OUT | head -n 24
-	sed 's/^/#   err: /' $ERR | head -n 8
 }
 
 # expect DESC EXIT CHECK...: one result for the last cx: its exit status

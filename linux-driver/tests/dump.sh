@@ -10,25 +10,8 @@
 # COMMANDS counting NOPs, no TOOLS_RESOURCES, unbind in the middle of a
 # continuation).
 . /tests/tap.sh
-
-CX=/bin/cxctl
-OUT=/tmp/cx.out
-ERR=/tmp/cx.err
-
-cx() {
-	"$CX" "$@" > $OUT 2> $ERR
-	RC=$?
-}
-
-jv() {
-	json-get "$1" < $OUT 2>&1
-}
-
-show() {
-	echo "#   exit $RC"
-	sed 's/^/#   out: /' $OUT | head -n 16
-	sed 's/^/#   err: /' $ERR | head -n 8
-}
+. /tests/cx.sh
+SHOW_LINES=16
 
 # expect DESC EXIT [SHELL-TEST]: the last cx's exit status, and a test
 expect() {
