@@ -134,3 +134,27 @@ uint32_t cxfw_cap_limit(Cxfw *fw, CxfwFieldId log_cap, uint32_t max)
 
     return log >= 32 ? max : MIN(1ull << log, max);
 }
+
+bool cxfw_caps_general_reachable(Cxfw *fw, const uint8_t *cap, char **why)
+{
+    uint8_t reachable[CXFW_CAP_SIZE];
+
+    cxfw_profile_cap_general(fw->profile, reachable);
+    for (unsigned i = 0; i < G_N_ELEMENTS(settable_general); i++) {
+        CxfwFieldId f = settable_general[i].field;
+
+        if (cxfw_get(cap, f) > cxfw_get(reachable, f)) {
+            *why = g_strdup_printf("settable capability %u (of %u) above "
+                                   "the maximum", i,
+                                   (unsigned)G_N_ELEMENTS(settable_general));
+            return false;
+        }
+        cxfw_set(reachable, f, cxfw_get(cap, f));
+    }
+    if (memcmp(reachable, cap, CXFW_CAP_SIZE)) {
+        *why = g_strdup("general capabilities differ from the profile's "
+                        "outside the settable fields");
+        return false;
+    }
+    return true;
+}

@@ -447,3 +447,121 @@ bool cxfw_diag_check(Cxfw *fw, char **why)
     }
     return true;
 }
+
+/*
+ * Migration (cxfw-state.c): the baseline, then the session as
+ * CXFW_DIAG_STATE_TYPE: its flags, sizes, counter rows, t0, samples taken,
+ * and the sample buffer (slots and values).
+ */
+#define DIAG_STATE_FORMAT "(@atbbbbbyy@aytt@a(tt)@at)"
+
+GVariant *cxfw_diag_save(Cxfw *fw)
+{
+    const CxfwDiag *g = fw->diag;
+    const DiagSession *s = &g->s;
+    uint32_t slots = s->num_counters ? num_slots(s) : 0;
+    GVariantBuilder b;
+
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(tt)"));
+    for (uint32_t i = 0; i < slots; i++) {
+        g_variant_builder_add(&b, "(tt)", s->slots[i].number,
+                              s->slots[i].stamp);
+    }
+    return g_variant_new(DIAG_STATE_FORMAT,
+        g_variant_new_fixed_array(G_VARIANT_TYPE_UINT64, g->baseline,
+                                  CXFW_DIAG_NUM_COUNTERS, sizeof(uint64_t)),
+        (gboolean)s->enable, (gboolean)s->single, (gboolean)s->repetitive,
+        (gboolean)s->sync, (gboolean)s->on_demand, s->log_num_of_samples,
+        s->log_sample_period,
+        g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, s->rows,
+                                  s->num_counters, 1),
+        s->start, s->taken, g_variant_builder_end(&b),
+        g_variant_new_fixed_array(G_VARIANT_TYPE_UINT64, s->values,
+                                  (size_t)slots * s->num_counters,
+                                  sizeof(uint64_t)));
+}
+
+/* What SET_DIAGNOSTIC_PARAMS would have accepted (check_params). */
+static bool session_valid(Cxfw *fw, const DiagSession *s, char **why)
+{
+    uint8_t cap[CXFW_CAP_SIZE];
+    uint32_t log_max;
+
+    if (!s->num_counters) {
+        if (s->enable || s->taken) {
+            FAIL("diag: a session without counters");
+        }
+        return true;
+    }
+    cxfw_profile_cap_debug(fw->profile, cap);
+    log_max = cxfw_get(cap, DEBUG_CAP(log_max_samples));
+    if (s->single == s->repetitive ||
+        s->log_num_of_samples > log_max ||
+        (uint64_t)s->num_counters << s->log_num_of_samples > 1ull << log_max) {
+        FAIL("diag: mode or sample buffer size out of range");
+    }
+    if (!s->on_demand &&
+        (s->log_sample_period < cxfw_get(cap,
+                                         DEBUG_CAP(log_min_sample_period)) ||
+         s->log_sample_period > MAX_LOG_PERIOD)) {
+        FAIL("diag: sample period 2^%u ns out of range", s->log_sample_period);
+    }
+    return true;
+}
+
+bool cxfw_diag_load(Cxfw *fw, GVariant *v, char **why)
+{
+    g_autoptr(GVariant) baseline = NULL;
+    g_autoptr(GVariant) rows = NULL;
+    g_autoptr(GVariant) slots = NULL;
+    g_autoptr(GVariant) values = NULL;
+    DiagSession s = { 0 };
+    gboolean enable, single, repetitive, sync, on_demand;
+    const uint64_t *base, *vals;
+    const uint8_t *row;
+    gsize n_base, n_rows, n_slots, n_vals;
+    GVariantIter it;
+    uint32_t i = 0;
+
+    g_variant_get(v, DIAG_STATE_FORMAT, &baseline, &enable, &single,
+                  &repetitive, &sync, &on_demand, &s.log_num_of_samples,
+                  &s.log_sample_period, &rows, &s.start, &s.taken, &slots,
+                  &values);
+    s.enable = enable;
+    s.single = single;
+    s.repetitive = repetitive;
+    s.sync = sync;
+    s.on_demand = on_demand;
+    base = g_variant_get_fixed_array(baseline, &n_base, sizeof(uint64_t));
+    row = g_variant_get_fixed_array(rows, &n_rows, 1);
+    vals = g_variant_get_fixed_array(values, &n_vals, sizeof(uint64_t));
+    n_slots = g_variant_n_children(slots);
+    if (n_base != CXFW_DIAG_NUM_COUNTERS || n_rows > CXFW_DIAG_NUM_COUNTERS) {
+        FAIL("diag: %zu baselines, %zu counters selected", (size_t)n_base,
+             (size_t)n_rows);
+    }
+    s.num_counters = n_rows;
+    memcpy(s.rows, row, n_rows);
+    if (!session_valid(fw, &s, why)) {
+        return false;
+    }
+    if (n_slots != (n_rows ? num_slots(&s) : 0) ||
+        n_vals != n_slots * n_rows) {
+        FAIL("diag: a sample buffer of %zu slots and %zu values",
+             (size_t)n_slots, (size_t)n_vals);
+    }
+    memcpy(fw->diag->baseline, base, sizeof(fw->diag->baseline));
+    if (n_rows) {
+        s.slots = g_new0(DiagSlot, n_slots);
+        s.values = g_memdup2(vals, n_vals * sizeof(uint64_t));
+        g_variant_iter_init(&it, slots);
+        while (g_variant_iter_next(&it, "(tt)", &s.slots[i].number,
+                                   &s.slots[i].stamp)) {
+            i++;
+        }
+    }
+    session_free(&fw->diag->s);
+    fw->diag->s = s;
+    /* rows, single mode's sample count: the instance's own check */
+    return cxfw_diag_check(fw, why);
+}

@@ -76,6 +76,10 @@ uint8_t cxfw_core_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
 
 /* A resource dump in progress (one per uid), and its end. */
 void cxfw_rsc_dump_free(CxfwRscDump *d);
+/* Migration of a dump in progress (cxfw-state.c); NULL and *why if bad. */
+#define CXFW_RSC_DUMP_STATE_TYPE "(quuqqtyayauu)"
+GVariant *cxfw_rsc_dump_save(const CxfwRscDump *d);
+CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, char **why);
 /* The core dump image buffer, kept between dumps. */
 void cxfw_core_image_free(CxfwCoreImage *img);
 /*

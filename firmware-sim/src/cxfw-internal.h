@@ -330,6 +330,15 @@ void cxfw_diag_sync(Cxfw *fw);
 /* Write the debug capability's diagnostic_counter[] list into cap. */
 void cxfw_diag_cap_counters(uint8_t *cap);
 bool cxfw_diag_check(Cxfw *fw, char **why);
+/* Migration of the sampling state (cxfw-state.c). */
+#define CXFW_DIAG_STATE_TYPE "(atbbbbbyyaytta(tt)at)"
+GVariant *cxfw_diag_save(Cxfw *fw);
+bool cxfw_diag_load(Cxfw *fw, GVariant *v, char **why);
+/*
+ * cap could be the current general capabilities: the profile's maximum
+ * with settable fields lowered at most (as SET_HCA_CAP does).
+ */
+bool cxfw_caps_general_reachable(Cxfw *fw, const uint8_t *cap, char **why);
 
 /* Command handlers, one group per file. */
 uint8_t cxfw_cmd_nop(Cxfw *fw, CxfwCmd *cmd);

@@ -353,3 +353,76 @@ uint8_t cxfw_rsc_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
     }
     return CXFW_STATUS_OK;
 }
+
+/*
+ * Migration (cxfw-state.c): the request, the reply's device_opaque, the
+ * next seq_num, the stream, its unit ends and the next unit.
+ */
+#define RSC_DUMP_FORMAT "(quuqqty@ay@auu)"
+
+GVariant *cxfw_rsc_dump_save(const CxfwRscDump *d)
+{
+    return g_variant_new(RSC_DUMP_FORMAT, d->rq.segment_type, d->rq.index1,
+                         d->rq.index2, d->rq.num_of_obj1, d->rq.num_of_obj2,
+                         d->opaque, d->seq,
+                         g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+                                                   d->bytes->data,
+                                                   d->bytes->len, 1),
+                         g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
+                                                   d->ends->data,
+                                                   d->ends->len,
+                                                   sizeof(uint32_t)),
+                         d->next);
+}
+
+CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, char **why)
+{
+    g_autoptr(GVariant) bytes = NULL;
+    g_autoptr(GVariant) ends = NULL;
+    CxfwRscDump *d;
+    const uint32_t *end;
+    const uint8_t *data;
+    gsize n_bytes, n_ends;
+    uint32_t last = 0;
+    RscRequest rq;
+    uint64_t opaque;
+    uint32_t next;
+    uint8_t seq;
+
+    if (!g_variant_is_of_type(v, G_VARIANT_TYPE(CXFW_RSC_DUMP_STATE_TYPE))) {
+        *why = g_strdup_printf("a resource dump of type %s",
+                               g_variant_get_type_string(v));
+        return NULL;
+    }
+    g_variant_get(v, RSC_DUMP_FORMAT, &rq.segment_type, &rq.index1,
+                  &rq.index2, &rq.num_of_obj1, &rq.num_of_obj2, &opaque, &seq,
+                  &bytes, &ends, &next);
+    data = g_variant_get_fixed_array(bytes, &n_bytes, 1);
+    end = g_variant_get_fixed_array(ends, &n_ends, sizeof(uint32_t));
+    /* units_fitting() relies on each: ascending, none over the minimum */
+    for (gsize i = 0; i < n_ends; i++) {
+        if (end[i] <= last || end[i] - last > CXFW_RSC_DUMP_MIN_SIZE) {
+            *why = g_strdup_printf("resource dump unit %zu ends at %u",
+                                   (size_t)i, end[i]);
+            return NULL;
+        }
+        last = end[i];
+    }
+    /* a dump read to its end is gone: one in progress has units left */
+    if (last != n_bytes || next >= n_ends || seq > 0xf) {
+        *why = g_strdup_printf("resource dump of %zu bytes, %zu units, at "
+                               "unit %u, seq %u", (size_t)n_bytes,
+                               (size_t)n_ends, next, seq);
+        return NULL;
+    }
+    d = g_new0(CxfwRscDump, 1);
+    d->rq = rq;
+    d->opaque = opaque;
+    d->seq = seq;
+    d->bytes = g_byte_array_sized_new(n_bytes);
+    g_byte_array_append(d->bytes, data, n_bytes);
+    d->ends = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), n_ends);
+    g_array_append_vals(d->ends, end, n_ends);
+    d->next = next;
+    return d;
+}

@@ -162,6 +162,17 @@ void cxfw_foreach_unsupported(const Cxfw *fw, CxfwUnsupportedFn fn,
  */
 bool cxfw_check_invariants(Cxfw *fw, char **why);
 
+/*
+ * Migration: the whole firmware state as bytes (g_free them), and back.
+ * cxfw_state_load() validates everything it reads (the stream is
+ * untrusted) and takes it only if all of it is consistent and was saved
+ * by a firmware of the same profile, version and MSI-X vector count;
+ * otherwise it returns false with *errmsg set (g_free it) and fw is left
+ * exactly as it was.  It moves no DMA and raises no interrupt.
+ */
+uint8_t *cxfw_state_save(Cxfw *fw, size_t *len);
+bool cxfw_state_load(Cxfw *fw, const void *buf, size_t len, char **errmsg);
+
 /* Names for tools and traces; NULL when unknown. */
 const char *cxfw_opcode_name(uint16_t opcode);
 const char *cxfw_status_name(uint8_t status);
