@@ -541,7 +541,9 @@ bool cxfw_diag_load(Cxfw *fw, GVariant *v, char **why)
              (size_t)n_rows);
     }
     s.num_counters = n_rows;
-    memcpy(s.rows, row, n_rows);
+    if (n_rows) {
+        memcpy(s.rows, row, n_rows);
+    }
     if (!session_valid(fw, &s, why)) {
         return false;
     }
