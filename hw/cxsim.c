@@ -31,6 +31,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
@@ -80,6 +81,10 @@ struct CxsimState {
 
     QEMUTimer *health_timer;
     int64_t health_deadline;
+
+    /* The firmware's state in a migration stream (cxfw_state_save()). */
+    uint8_t *fw_state;
+    uint32_t fw_state_len;
 
     /* Properties */
     uint16_t device_id;
@@ -444,18 +449,88 @@ static void cxsim_exit(PCIDevice *pdev)
 
     cxfw_free(s->fw);
     s->fw = NULL;
+    g_clear_pointer(&s->fw_state, g_free);
 }
 
 /*
- * Migration is not supported yet: the device's real state (HCA state,
- * command queue address, pages, event queues, UARs, user contexts) lives
- * inside the cxfw library, which cannot serialize it yet.  Migrating only
- * the PCI and MSI-X state would resume the guest's driver against a
- * firmware at power-on, so block migration instead.
+ * Migration.  The device's real state (HCA state, command queue address,
+ * pages, event queues, UARs, user contexts and their objects, dumps in
+ * progress, diagnostic sampling) lives in the cxfw library, which
+ * serializes it into one versioned buffer (docs/migration.md).  The queue
+ * and its mailboxes are guest RAM, which migrates before device state.
+ * Commands execute to completion in the bottom half, so none is ever half
+ * done; slots rung but not yet run travel as doorbell_pending and run on
+ * the destination.
+ *
+ * The stream is untrusted: cxfw_state_load() validates all of it and
+ * changes nothing when it refuses, and the load then fails with its
+ * message rather than resume a guest against an inconsistent device.
  */
+static int cxsim_pre_save(void *opaque)
+{
+    CxsimState *s = opaque;
+    size_t len;
+
+    g_free(s->fw_state);
+    s->fw_state = cxfw_state_save(s->fw, &len);
+    if (len > UINT32_MAX) {
+        error_report("%s: firmware state of %zu bytes is too large",
+                     TYPE_CXSIM, len);
+        g_clear_pointer(&s->fw_state, g_free);
+        return -EFBIG;
+    }
+    s->fw_state_len = len;
+    return 0;
+}
+
+static int cxsim_post_save(void *opaque)
+{
+    CxsimState *s = opaque;
+
+    g_clear_pointer(&s->fw_state, g_free);
+    s->fw_state_len = 0;
+    return 0;
+}
+
+static int cxsim_post_load(void *opaque, int version_id)
+{
+    CxsimState *s = opaque;
+    char *errmsg = NULL;
+    bool ok;
+
+    ok = cxfw_state_load(s->fw, s->fw_state, s->fw_state_len, &errmsg);
+    g_clear_pointer(&s->fw_state, g_free);
+    s->fw_state_len = 0;
+    if (!ok) {
+        error_report("%s: %s", TYPE_CXSIM, errmsg);
+        g_free(errmsg);
+        return -EINVAL;
+    }
+    trace_cxsim_migrated(s->doorbell_pending);
+    if (s->doorbell_pending) {
+        qemu_bh_schedule(s->doorbell_bh);
+    }
+    return 0;
+}
+
 static const VMStateDescription cxsim_vmstate = {
     .name = TYPE_CXSIM,
-    .unmigratable = 1,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = cxsim_pre_save,
+    .post_save = cxsim_post_save,
+    .post_load = cxsim_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, CxsimState),
+        VMSTATE_MSIX(parent_obj, CxsimState),
+        VMSTATE_UINT32(doorbell_pending, CxsimState),
+        VMSTATE_INT64(health_deadline, CxsimState),
+        VMSTATE_TIMER_PTR(health_timer, CxsimState),
+        VMSTATE_UINT32(fw_state_len, CxsimState),
+        VMSTATE_VBUFFER_ALLOC_UINT32(fw_state, CxsimState, 0, NULL,
+                                     fw_state_len),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static const Property cxsim_properties[] = {

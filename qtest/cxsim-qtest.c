@@ -12,6 +12,7 @@
 #include "libqos/pci-pc.h"
 #include "libqos/malloc-pc.h"
 #include "hw/pci/pci_regs.h"
+#include "qobject/qdict.h"
 
 /* VM life cycle */
 
@@ -68,11 +69,101 @@ CxsimVM *cxsim_vm_start(const char *fmt, ...)
     va_end(ap);
 
     fw = cxsim_firmware_args();
-    vm->qts = qtest_initf("-M q35 -nodefaults -m 256M %s%s", fw, args);
+    vm->args = g_strdup_printf("-M q35 -nodefaults -m 256M %s%s", fw, args);
+    vm->qts = qtest_init(vm->args);
     pc_alloc_init(&vm->alloc, vm->qts, ALLOC_NO_FLAGS);
     vm->bus = qpci_new_pc(vm->qts, &vm->alloc);
     qpci_device_foreach(vm->bus, CXSIM_VENDOR_ID, -1, cxsim_found, vm);
     return vm;
+}
+
+/* The status of the migration from vm, once it is no longer under way. */
+static char *cxsim_migration_result(QTestState *qts)
+{
+    for (;;) {
+        QDict *rsp = qtest_qmp_assert_success_ref(
+            qts, "{ 'execute': 'query-migrate' }");
+        const char *status = qdict_get_try_str(rsp, "status");
+        char *result = g_strdup(status ? status : "none");
+
+        qobject_unref(rsp);
+        if (strcmp(result, "setup") && strcmp(result, "active") &&
+            strcmp(result, "device") && strcmp(result, "none")) {
+            return result;
+        }
+        g_free(result);
+        g_usleep(10 * 1000);
+    }
+}
+
+static void cxsim_wait_running(QTestState *qts)
+{
+    for (;;) {
+        QDict *rsp = qtest_qmp_assert_success_ref(
+            qts, "{ 'execute': 'query-status' }");
+        bool running = qdict_get_bool(rsp, "running");
+
+        qobject_unref(rsp);
+        if (running) {
+            return;
+        }
+        g_usleep(10 * 1000);
+    }
+}
+
+CxsimVM *cxsim_vm_migrate(CxsimVM *src, const char *extra_args,
+                          bool expect_success)
+{
+    g_autofree char *uri = g_strdup_printf("unix:%s/cxsim-migration-%d.sock",
+                                           g_get_tmp_dir(), getpid());
+    g_autofree char *result = NULL;
+    CxsimVM *dst = g_new0(CxsimVM, 1);
+    int i;
+
+    dst->args = g_strdup_printf("%s %s -incoming defer", src->args,
+                                extra_args ? extra_args : "");
+    dst->qts = qtest_init(dst->args);
+    if (!expect_success) {
+        qtest_set_expected_status(dst->qts, EXIT_FAILURE);
+    }
+    qtest_qmp_assert_success(dst->qts, "{ 'execute': 'migrate-incoming', "
+                             "'arguments': { 'uri': %s } }", uri);
+    qtest_qmp_assert_success(src->qts, "{ 'execute': 'migrate', "
+                             "'arguments': { 'uri': %s } }", uri);
+    result = cxsim_migration_result(src->qts);
+    if (!expect_success) {
+        /* the destination gives up on the stream and exits */
+        while (qtest_probe_child(dst->qts)) {
+            g_usleep(10 * 1000);
+        }
+        qtest_quit(dst->qts);
+        g_free(dst->args);
+        g_free(dst);
+        return NULL;
+    }
+    g_assert_cmpstr(result, ==, "completed");
+    cxsim_wait_running(dst->qts);
+
+    pc_alloc_init(&dst->alloc, dst->qts, ALLOC_NO_FLAGS);
+    migrate_allocator(&src->alloc, &dst->alloc);
+    /* a fresh bus maps the BARs where the source's did (same order) */
+    dst->bus = qpci_new_pc(dst->qts, &dst->alloc);
+    qpci_device_foreach(dst->bus, CXSIM_VENDOR_ID, -1, cxsim_found, dst);
+    g_assert_cmpint(dst->ndevs, ==, src->ndevs);
+    for (i = 0; i < dst->ndevs; i++) {
+        CxsimDev *to = dst->devs[i], *from = src->devs[i];
+
+        g_assert_cmphex(to->bar0.addr, ==, from->bar0.addr);
+        to->cmdq = from->cmdq;
+        to->token = from->token;
+        to->uar = from->uar;
+        g_array_append_vals(to->pages, from->pages->data, from->pages->len);
+        if (from->msix) {
+            cxsim_msix_enable(to);
+        }
+    }
+    cxsim_vm_stop(src);
+    return dst;
 }
 
 CxsimDev *cxsim_start(const char *props)
@@ -95,6 +186,7 @@ void cxsim_vm_stop(CxsimVM *vm)
     qpci_free_pc(vm->bus);
     alloc_destroy(&vm->alloc);
     qtest_quit(vm->qts);
+    g_free(vm->args);
     g_free(vm);
 }
 

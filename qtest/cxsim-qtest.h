@@ -212,6 +212,7 @@ typedef struct CxsimDev {
 
 struct CxsimVM {
     QTestState *qts;
+    char *args;             /* the command line, for a migration target */
     QGuestAllocator alloc;
     QPCIBus *bus;
     int ndevs;
@@ -224,6 +225,18 @@ struct CxsimVM {
  * the cxsim vendor id, map BAR0 and enable it (memory, bus master).
  */
 CxsimVM *cxsim_vm_start(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/*
+ * Live-migrate vm to a new QEMU with its command line plus extra_args
+ * (which may change a property) and "-incoming defer", over a UNIX
+ * socket.  On success the test's view of the guest moves over (the guest
+ * allocator, each function's BAR mappings and driver state, its MSI-X
+ * table mapping), vm is shut down and the destination returned, running.
+ * When the destination refuses the device state it exits with a failure
+ * (expected by the caller: returns NULL), and vm stays, paused, for the
+ * caller to resume with "cont".
+ */
+CxsimVM *cxsim_vm_migrate(CxsimVM *vm, const char *extra_args,
+                          bool expect_success);
 /* One "-device cxsim<props>" (props: "" or ",name=value..."). */
 CxsimDev *cxsim_start(const char *props);
 void cxsim_vm_stop(CxsimVM *vm);
