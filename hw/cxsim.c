@@ -466,6 +466,14 @@ static void cxsim_exit(PCIDevice *pdev)
  * changes nothing when it refuses, and the load then fails with its
  * message rather than resume a guest against an inconsistent device.
  */
+/*
+ * A bound on the firmware state a stream may announce, checked before the
+ * buffer is allocated: the largest state a firmware can hold is a few
+ * hundred MiB (every user context with a device dump in progress, each
+ * holding a 2 MiB image), far below this.
+ */
+#define CXSIM_FW_STATE_MAX      (1u << 30)
+
 static int cxsim_pre_save(void *opaque)
 {
     CxsimState *s = opaque;
@@ -473,7 +481,7 @@ static int cxsim_pre_save(void *opaque)
 
     g_free(s->fw_state);
     s->fw_state = cxfw_state_save(s->fw, &len);
-    if (len > UINT32_MAX) {
+    if (len > CXSIM_FW_STATE_MAX) {
         error_report("%s: firmware state of %zu bytes is too large",
                      TYPE_CXSIM, len);
         g_clear_pointer(&s->fw_state, g_free);
@@ -513,6 +521,19 @@ static int cxsim_post_load(void *opaque, int version_id)
     return 0;
 }
 
+static bool cxsim_fw_state_len_valid(void *opaque, int version_id)
+{
+    CxsimState *s = opaque;
+
+    if (s->fw_state_len > CXSIM_FW_STATE_MAX) {
+        error_report("%s: the stream announces %u bytes of firmware state, "
+                     "more than a firmware can hold", TYPE_CXSIM,
+                     s->fw_state_len);
+        return false;
+    }
+    return true;
+}
+
 static const VMStateDescription cxsim_vmstate = {
     .name = TYPE_CXSIM,
     .version_id = 1,
@@ -527,6 +548,7 @@ static const VMStateDescription cxsim_vmstate = {
         VMSTATE_INT64(health_deadline, CxsimState),
         VMSTATE_TIMER_PTR(health_timer, CxsimState),
         VMSTATE_UINT32(fw_state_len, CxsimState),
+        VMSTATE_VALIDATE("fw_state_len", cxsim_fw_state_len_valid),
         VMSTATE_VBUFFER_ALLOC_UINT32(fw_state, CxsimState, 0, NULL,
                                      fw_state_len),
         VMSTATE_END_OF_LIST()

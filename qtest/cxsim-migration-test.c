@@ -7,7 +7,8 @@
  * firmware state, commands through the same queue, completions into the
  * same EQ with an interrupt.  A destination that cannot take the state
  * (another firmware version) fails the migration, and the source carries
- * on as if nothing happened.
+ * on as if nothing happened; so does a stream whose firmware state was
+ * damaged.
  */
 
 #include "qemu/osdep.h"
@@ -198,11 +199,50 @@ static void test_refused(void)
     cxsim_stop(s.d);
 }
 
+/*
+ * A stream damaged in the firmware's state (one of its section names
+ * changed) is refused by the destination, whatever the damage: it exits
+ * rather than run the guest on a device it could not rebuild (the message
+ * names the section), and the source, resumed, has lost nothing.
+ */
+static void test_damaged_stream(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cxsim-migration-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "stream", NULL);
+    g_autofree char *stream = NULL;
+    g_autofree char *before = NULL, *after = NULL;
+    char *name;
+    Setup s;
+    gsize len;
+
+    setup(&s, "");
+    before = firmware_stats(s.d);
+    cxsim_vm_save_file(s.d->vm, path);
+    g_assert_true(g_file_get_contents(path, &stream, &len, NULL));
+    name = memmem(stream, len, "identity", 8);
+    g_assert_nonnull(name);
+    /* exactly one firmware state in the stream */
+    g_assert_null(memmem(name + 8, len - (name + 8 - stream), "identity", 8));
+    name[0] = 'I';
+    g_assert_true(g_file_set_contents(path, stream, len, NULL));
+    cxsim_vm_load_refused(s.d->vm, path);
+
+    /* the source, resumed, is whole */
+    qtest_qmp_assert_success(s.d->qts, "{ 'execute': 'cont' }");
+    after = firmware_stats(s.d);
+    g_assert_cmpstr(after, ==, before);
+    check_completion(&s);
+    cxsim_stop(s.d);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxsim/migration/live", test_live);
     qtest_add_func("/cxsim/migration/twice", test_twice);
     qtest_add_func("/cxsim/migration/refused", test_refused);
+    qtest_add_func("/cxsim/migration/damaged-stream", test_damaged_stream);
     return g_test_run();
 }

@@ -111,6 +111,32 @@ static void cxsim_wait_running(QTestState *qts)
     }
 }
 
+void cxsim_vm_save_file(CxsimVM *vm, const char *path)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    g_autofree char *result = NULL;
+
+    qtest_qmp_assert_success(vm->qts, "{ 'execute': 'migrate', "
+                             "'arguments': { 'uri': %s } }", uri);
+    result = cxsim_migration_result(vm->qts);
+    g_assert_cmpstr(result, ==, "completed");
+}
+
+void cxsim_vm_load_refused(CxsimVM *vm, const char *path)
+{
+    g_autofree char *args = g_strdup_printf("%s -incoming defer", vm->args);
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    QTestState *qts = qtest_init(args);
+
+    qtest_set_expected_status(qts, EXIT_FAILURE);
+    qtest_qmp_assert_success(qts, "{ 'execute': 'migrate-incoming', "
+                             "'arguments': { 'uri': %s } }", uri);
+    while (qtest_probe_child(qts)) {
+        g_usleep(10 * 1000);
+    }
+    qtest_quit(qts);
+}
+
 CxsimVM *cxsim_vm_migrate(CxsimVM *src, const char *extra_args,
                           bool expect_success)
 {

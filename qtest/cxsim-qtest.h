@@ -237,6 +237,14 @@ CxsimVM *cxsim_vm_start(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
  */
 CxsimVM *cxsim_vm_migrate(CxsimVM *vm, const char *extra_args,
                           bool expect_success);
+/*
+ * Migrate vm into the file at path (QEMU's "file:" transport) and wait:
+ * vm is left paused.  Then cxsim_vm_load_refused() starts a QEMU with vm's
+ * command line that loads path and asserts that it refuses the stream and
+ * exits with a failure.
+ */
+void cxsim_vm_save_file(CxsimVM *vm, const char *path);
+void cxsim_vm_load_refused(CxsimVM *vm, const char *path);
 /* One "-device cxsim<props>" (props: "" or ",name=value..."). */
 CxsimDev *cxsim_start(const char *props);
 void cxsim_vm_stop(CxsimVM *vm);
