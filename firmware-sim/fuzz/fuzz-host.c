@@ -92,7 +92,9 @@ static void fh_notify(void *opaque, unsigned vector)
 
 static uint64_t fh_clock(void *opaque)
 {
-    return 0;
+    FuzzHost *fh = opaque;
+
+    return fh->clock_ns;
 }
 
 static const CxfwHostOps fuzz_ops = {
@@ -102,17 +104,25 @@ static const CxfwHostOps fuzz_ops = {
     .clock_ns = fh_clock,
 };
 
-FuzzHost *fuzz_host_new(void)
+/* The device every host has: the default profile, FUZZ_MSIX vectors. */
+static Cxfw *fw_new(FuzzHost *fh)
 {
     CxfwConfig cfg = { .msix_vectors = FUZZ_MSIX };
-    FuzzHost *fh = g_new0(FuzzHost, 1);
     char *err = NULL;
+    Cxfw *fw = cxfw_new(&cfg, &fuzz_ops, fh, &err);
 
-    fh->mem = g_malloc0(FUZZ_MEM_SIZE);
-    fh->fw = cxfw_new(&cfg, &fuzz_ops, fh, &err);
-    if (!fh->fw) {
+    if (!fw) {
         fuzz_fail("cxfw_new: %s", err);
     }
+    return fw;
+}
+
+FuzzHost *fuzz_host_new(void)
+{
+    FuzzHost *fh = g_new0(FuzzHost, 1);
+
+    fh->mem = g_malloc0(FUZZ_MEM_SIZE);
+    fh->fw = fw_new(fh);
     return fh;
 }
 
@@ -135,6 +145,16 @@ uint8_t fuzz_exec(FuzzHost *fh, const void *in, uint32_t inlen, void *out,
                   status);
     }
     return status;
+}
+
+uint8_t fuzz_cmd(FuzzHost *fh, uint16_t uid, uint16_t opcode,
+                 uint16_t op_mod, uint8_t *in, uint32_t inlen, uint8_t *out,
+                 uint32_t outlen)
+{
+    cxfw_set(in, CXFW_FLD(create_eq_in, opcode), opcode);
+    cxfw_set(in, CXFW_FLD(create_eq_in, uid), uid);
+    cxfw_set(in, CXFW_FLD(create_eq_in, op_mod), op_mod);
+    return fuzz_exec(fh, in, inlen, out, outlen);
 }
 
 static uint8_t simple(FuzzHost *fh, uint16_t opcode, uint8_t *out,
@@ -178,4 +198,58 @@ uint16_t fuzz_create_uctx(FuzzHost *fh, uint32_t cap)
         return 0;
     }
     return cxfw_get(out, CXFW_FLD(create_uctx_out, uid));
+}
+
+void fuzz_queue_nop(FuzzHost *fh, uint64_t cmdq, unsigned slot, uint16_t uid,
+                    bool hw_owned)
+{
+    uint8_t *qe = fh->mem + (cmdq - FUZZ_MEM_BASE) + slot * 64;
+
+    memset(qe, 0, 64);
+    qe[0] = CXFW_CMD_TRANSPORT_PCIE;
+    cxfw_put_be32(qe + 4, 16);
+    cxfw_put_be32(qe + 0x38, 16);
+    cxfw_put_be32(qe + 0x10, (uint32_t)CXFW_OP_NOP << 16 | uid);
+    qe[0x3f] = hw_owned;
+}
+
+GBytes *fuzz_state_save(FuzzHost *fh)
+{
+    size_t len;
+    uint8_t *state = cxfw_state_save(fh->fw, &len);
+
+    return g_bytes_new_take(state, len);
+}
+
+void fuzz_same_state(GBytes *a, GBytes *b, const char *what)
+{
+    gsize alen, blen, i = 0;
+    const uint8_t *x = g_bytes_get_data(a, &alen);
+    const uint8_t *y = g_bytes_get_data(b, &blen);
+
+    while (i < alen && i < blen && x[i] == y[i]) {
+        i++;
+    }
+    if (i < alen || i < blen) {
+        fuzz_fail("%s: a state of %zu bytes, then of %zu, differing from "
+                  "byte %zu", what, (size_t)alen, (size_t)blen, (size_t)i);
+    }
+}
+
+void fuzz_migrate(FuzzHost *fh)
+{
+    g_autoptr(GBytes) state = fuzz_state_save(fh);
+    g_autoptr(GBytes) again = NULL;
+    Cxfw *src = fh->fw, *dst = fw_new(fh);
+    char *err = NULL;
+    gsize len;
+    const void *data = g_bytes_get_data(state, &len);
+
+    if (!cxfw_state_load(dst, data, len, &err)) {
+        fuzz_fail("the firmware refused the state it saved: %s", err);
+    }
+    fh->fw = dst;
+    again = fuzz_state_save(fh);
+    fuzz_same_state(state, again, "saved, loaded and saved again");
+    cxfw_free(src);
 }

@@ -3,7 +3,8 @@
  * Fuzz target "sequence": a program of well-formed commands with fuzzed
  * fields, decoded from the input, so that deep states are reached (user
  * contexts owning EQs and UARs, pages given and taken, teardown and reset
- * in the middle of it all).
+ * in the middle of it all), and migrations (save, load into a fresh
+ * instance, go on there) between any two steps.
  *
  * Besides the firmware's own invariants, a shadow model of who created
  * which EQ, umem, PD and memory key checks that no uid ever reaches
@@ -70,10 +71,7 @@ static uint64_t pool_page(uint8_t n)
 static uint8_t run(State *s, uint8_t *in, uint32_t inlen, uint16_t opcode,
                    uint16_t op_mod, uint8_t *out, uint32_t outlen)
 {
-    cxfw_set(in, HDR(opcode), opcode);
-    cxfw_set(in, HDR(uid), s->uid);
-    cxfw_set(in, HDR(op_mod), op_mod);
-    return fuzz_exec(s->fh, in, inlen, out, outlen);
+    return fuzz_cmd(s->fh, s->uid, opcode, op_mod, in, inlen, out, outlen);
 }
 
 /* Teardown, DISABLE_HCA and reset free every object: the shadow follows. */
@@ -534,17 +532,9 @@ static void op_simple(State *s, uint16_t opcode, uint16_t op_mod)
 static void op_doorbell(State *s, Program *p)
 {
     /* a NOP in a queue at the canary's neighbour, one slot */
-    uint64_t cmdq = FUZZ_CANARY - 8192;
-    uint8_t *qe = s->fh->mem + (cmdq - FUZZ_MEM_BASE);
     unsigned slot = next(p) % 32;
 
-    memset(qe + slot * 64, 0, 64);
-    qe[slot * 64] = CXFW_CMD_TRANSPORT_PCIE;
-    cxfw_put_be32(qe + slot * 64 + 4, 16);
-    cxfw_put_be32(qe + slot * 64 + 0x38, 16);
-    cxfw_put_be32(qe + slot * 64 + 0x10, (uint32_t)CXFW_OP_NOP << 16 |
-                  s->uid);
-    qe[slot * 64 + 0x3f] = next(p) & 1;     /* owned by hardware or not */
+    fuzz_queue_nop(s->fh, FUZZ_CANARY - 8192, slot, s->uid, next(p) & 1);
     cxfw_cmd_doorbell(s->fh->fw, 1u << slot);
 }
 
@@ -559,7 +549,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (p.pos < p.size) {
         uint8_t op = next(&p);
 
-        /* 0..19 as in the first seeds, memory objects from 20, dumps 30 */
+        /* 0..18 as in the first seeds, memory objects from 20, dumps 30 */
         switch (op % 32) {
         case 0: op_create_eq(&s, &p); break;
         case 1: op_eq_access(&s, &p, CXFW_OP_DESTROY_EQ); break;
@@ -598,6 +588,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 17: op_doorbell(&s, &p); break;
         case 18: op_simple(&s, CXFW_OP_QUERY_HCA_CAP, next(&p) & 3); break;
+        /* the program goes on in a migrated firmware, the same state */
+        case 19: fuzz_migrate(s.fh); break;
         case 20: op_create_umem(&s, &p); break;
         case 21:
             op_object(&s, &p, &s.umems, CXFW_OP_DESTROY_UMEM, true);
