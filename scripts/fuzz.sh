@@ -8,7 +8,8 @@
 #   fuzz.sh repro FILE [TARGET]                    replay one input
 #
 # Seeds: the unit tests record every command they send (fuzz-exec format)
-# and fuzz-seeds writes starting programs for the other targets.  Corpora
+# and fuzz-seeds writes starting inputs for the other targets (programs,
+# memory images, firmware states).  Corpora
 # grow in build/fuzz/corpus/<target>; crashes land in build/fuzz/crashes.
 # Prints executions per second and coverage (features) per target.
 set -euo pipefail
@@ -16,7 +17,7 @@ set -euo pipefail
 
 FUZZ_BUILD="$CXSIM_ROOT/build/fuzz"
 HOST_BUILD="$CXSIM_ROOT/build/host"
-TARGETS=(exec transport sequence)
+TARGETS=(exec transport sequence state)
 
 build() {
 	bash "$CXSIM_ROOT/scripts/setup-host.sh"
@@ -73,7 +74,8 @@ repro() {
 	if [ -z "$t" ]; then
 		case "${file##*/}" in
 		exec-*) t=exec ;; transport-*) t=transport ;; sequence-*) t=sequence ;;
-		*) die "name the target: fuzz.sh repro FILE exec|transport|sequence" ;;
+		state-*) t=state ;;
+		*) die "name the target: fuzz.sh repro FILE exec|transport|sequence|state" ;;
 		esac
 	fi
 	build

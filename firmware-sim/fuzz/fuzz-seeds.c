@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Write starting inputs for the transport and sequence targets into
- * DIR/transport and DIR/sequence (the exec target's seeds come from the
- * unit tests, which record every command they send: CXFW_SEED_DIR).
+ * Write starting inputs for the transport, sequence and state targets into
+ * DIR/transport, DIR/sequence and DIR/state (the exec target's seeds come
+ * from the unit tests, which record every command they send:
+ * CXFW_SEED_DIR).
  *     fuzz-seeds DIR
  */
 #include <glib.h>
@@ -11,9 +12,10 @@
 
 #include "cxfw-layout.h"
 #include "cxfw-prm.h"
+#include "fuzz-seeds.h"
 
-static void save(const char *dir, const char *name, const void *data,
-                 size_t len)
+void fuzz_seed_save(const char *dir, const char *name, const void *data,
+                    size_t len)
 {
     g_autofree char *path = g_build_filename(dir, name, NULL);
     GError *err = NULL;
@@ -38,7 +40,7 @@ static void entry(uint8_t *qe, uint16_t opcode, uint32_t outlen,
 
 int main(int argc, char **argv)
 {
-    g_autofree char *tdir = NULL, *sdir = NULL;
+    g_autofree char *tdir = NULL, *sdir = NULL, *state_dir = NULL;
     /* the queue page, then an 8-mailbox chain at +0x1000 (8 KiB) */
     uint8_t seed[5 + 0x1000 + 8 * 0x400] = { 0 };
     uint8_t *mem = seed + 5;
@@ -90,14 +92,16 @@ int main(int argc, char **argv)
     }
     tdir = g_build_filename(argv[1], "transport", NULL);
     sdir = g_build_filename(argv[1], "sequence", NULL);
+    state_dir = g_build_filename(argv[1], "state", NULL);
     g_mkdir_with_parents(tdir, 0755);
     g_mkdir_with_parents(sdir, 0755);
+    g_mkdir_with_parents(state_dir, 0755);
 
     /* NOP in slot 0, HCA up, command EQ */
     cxfw_put_be32(seed, 1);
     seed[4] = 3;
     entry(mem, CXFW_OP_NOP, 16, 0);
-    save(tdir, "nop", seed, 5 + 64);
+    fuzz_seed_save(tdir, "nop", seed, 5 + 64);
     /* QUERY_HCA_CAP with an 8-block output chain at +0x1000 */
     entry(mem + 64, CXFW_OP_QUERY_HCA_CAP, 0x1010, 0x10000 + 0x1000);
     cxfw_put_be32(mem + 64 + 0x10 + 4, 1);
@@ -110,14 +114,15 @@ int main(int argc, char **argv)
         cxfw_put_be32(box + 0x238, i);
     }
     cxfw_put_be32(seed, 2);
-    save(tdir, "query-hca-cap", seed, sizeof(seed));
+    fuzz_seed_save(tdir, "query-hca-cap", seed, sizeof(seed));
 
     for (unsigned i = 0; i < G_N_ELEMENTS(programs); i++) {
         g_autofree char *name = g_strdup_printf("program-%u", i);
 
-        save(sdir, name, programs[i], sizeof(programs[i]));
+        fuzz_seed_save(sdir, name, programs[i], sizeof(programs[i]));
     }
-    save(sdir, "program-memory", mem_program, sizeof(mem_program));
-    save(sdir, "program-dump", dump_program, sizeof(dump_program));
+    fuzz_seed_save(sdir, "program-memory", mem_program, sizeof(mem_program));
+    fuzz_seed_save(sdir, "program-dump", dump_program, sizeof(dump_program));
+    fuzz_seeds_state(state_dir);
     return 0;
 }

@@ -334,6 +334,8 @@ bool cxfw_diag_check(Cxfw *fw, char **why);
 #define CXFW_DIAG_STATE_TYPE "(atbbbbbyyaytta(tt)at)"
 GVariant *cxfw_diag_save(Cxfw *fw);
 bool cxfw_diag_load(Cxfw *fw, GVariant *v, char **why);
+/* Section i of the migration state (cxfw-state.c), NULL past the last. */
+const char *cxfw_state_section_name(unsigned i);
 /*
  * cap could be the current general capabilities: the profile's maximum
  * with settable fields lowered at most (as SET_HCA_CAP does).

@@ -814,6 +814,11 @@ static const struct {
     { "unsupported", "a(qt)", save_unsupported, load_unsupported },
 };
 
+const char *cxfw_state_section_name(unsigned i)
+{
+    return i < G_N_ELEMENTS(sections) ? sections[i].name : NULL;
+}
+
 uint8_t *cxfw_state_save(Cxfw *fw, size_t *len)
 {
     g_autoptr(GVariant) state = NULL;
