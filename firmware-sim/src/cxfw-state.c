@@ -155,7 +155,8 @@ static bool load_iseg(Cxfw *fw, GVariant *v, char **why)
         FAIL("command queue address 0x%" G_GINT64_MODIFIER "x is not page "
              "aligned", fw->cmdq_addr);
     }
-    if (fw->nic_interface > 3 || fw->health_counter > 0xffffff) {
+    /* nic_interface is the register's 3 bits: 7 is mlx5_core's sw reset */
+    if (fw->nic_interface > 7 || fw->health_counter > 0xffffff) {
         FAIL("nic_interface %u, health counter 0x%x out of range",
              fw->nic_interface, fw->health_counter);
     }
