@@ -431,9 +431,14 @@ static bool eq_valid(Cxfw *fw, const CxfwEq *eq, const uint64_t *pas,
 
 static bool load_eqs(Cxfw *fw, GVariant *v, char **why)
 {
+    uint32_t max = cxfw_cap_limit(fw, CXFW_FLD(cmd_hca_cap, log_max_eq),
+                                  CXFW_MAX_EQS);
     GVariantIter it;
     GVariant *child;
 
+    if (g_variant_n_children(v) > max) {
+        FAIL("%zu EQs, at most %u", g_variant_n_children(v), max);
+    }
     g_variant_iter_init(&it, v);
     while ((child = g_variant_iter_next_value(&it))) {
         g_autoptr(GVariant) entry = child;
@@ -515,9 +520,12 @@ static bool umem_valid(Cxfw *fw, const CxfwUmem *u, const uint64_t *pages,
         FAIL("umem %u: %" G_GUINT64_FORMAT " pages at offset %u, over the "
              "limit or empty", u->obj.number, u->npages, u->page_offset);
     }
+    /* as CREATE_UMEM: access, alignment, no page past the bus's end */
     for (uint64_t i = 0; i < u->npages; i++) {
-        if (!(pages[i] & CXFW_UMEM_PAGE_FLAGS) ||
-            (pages[i] & ~CXFW_UMEM_PAGE_FLAGS) & (page_size - 1)) {
+        uint64_t addr = pages[i] & ~CXFW_UMEM_PAGE_FLAGS;
+
+        if (!(pages[i] & CXFW_UMEM_PAGE_FLAGS) || addr & (page_size - 1) ||
+            addr > UINT64_MAX - page_size) {
             FAIL("umem %u: page entry 0x%" G_GINT64_MODIFIER "x",
                  u->obj.number, pages[i]);
         }

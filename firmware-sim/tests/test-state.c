@@ -488,6 +488,47 @@ static void cursor_range(World *w, bool undo)
     SWAP_FIELD(w->fh->fw->last_mkey_index, 1u << 30);
 }
 
+/* mtt_check's rule: the page must not run past the end of the bus */
+static void umem_page_wraps(World *w, bool undo)
+{
+    SWAP_FIELD(umem_of_uid(w, w->user_buf.umem, w->user)->pages[1],
+               0xfffffffffffff000ull | CXFW_UMEM_PAGE_RD |
+               CXFW_UMEM_PAGE_WR);
+}
+
+/* EQs of uid 0 (copies of its own) up to one more than log_max_eq allows */
+static void eqs_over_limit(World *w, bool undo)
+{
+    Cxfw *fw = w->fh->fw;
+    CxfwEq *model = fw->eqs[w->kernel_eq.eqn];
+    static unsigned added[CXFW_MAX_EQS], n_added;
+    uint32_t max;
+
+    if (undo) {
+        while (n_added) {
+            CxfwEq *eq = fw->eqs[added[--n_added]];
+
+            fw->eqs[eq->eqn] = NULL;
+            fw->live_eqs--;
+            g_free(eq->pas);
+            g_free(eq);
+        }
+        return;
+    }
+    max = cxfw_cap_limit(fw, CXFW_FLD(cmd_hca_cap, log_max_eq), CXFW_MAX_EQS);
+    for (unsigned n = 1; fw->live_eqs <= max && n < CXFW_MAX_EQS; n++) {
+        if (!fw->eqs[n]) {
+            CxfwEq *eq = g_memdup2(model, sizeof(*model));
+
+            eq->eqn = n;
+            eq->pas = g_memdup2(model->pas, model->npas * sizeof(uint64_t));
+            fw->eqs[n] = eq;
+            fw->live_eqs++;
+            added[n_added++] = n;
+        }
+    }
+}
+
 static void dead_owner(World *w, bool undo)
 {
     CxfwUmem *u = g_hash_table_lookup(w->fh->fw->umems,
@@ -507,6 +548,8 @@ static const Damage damages[] = {
     { "mkey beyond its umem", mkey_beyond, "outside umem" },
     { "umem page entry", umem_page_entry, "page entry" },
     { "umem page shift", umem_page_shift, "page shift 40" },
+    { "umem page past the end of the bus", umem_page_wraps, "page entry" },
+    { "more EQs than log_max_eq", eqs_over_limit, "17 EQs, at most 16" },
     { "UAR in the init segment", uar_in_iseg, "not a UAR page" },
     { "context capabilities", uctx_cap, "cannot grant" },
     { "capability not settable", cap_unsettable, "outside the settable" },
