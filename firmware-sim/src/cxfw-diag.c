@@ -481,24 +481,40 @@ GVariant *cxfw_diag_save(Cxfw *fw)
                                   sizeof(uint64_t)));
 }
 
-/* What SET_DIAGNOSTIC_PARAMS would have accepted (check_params). */
+/*
+ * What SET_DIAGNOSTIC_PARAMS would have accepted (check_params).  Without
+ * counters there is no session at all: only an enabling SET, which needs
+ * counters, sets its fields, and a clear or a reset zeroes them all; and
+ * a disabled HCA (whose reset cleared it, and which runs no SET) has none.
+ */
 static bool session_valid(Cxfw *fw, const DiagSession *s, char **why)
 {
     uint8_t cap[CXFW_CAP_SIZE];
-    uint32_t log_max;
+    uint32_t log_max, listed;
 
     if (!s->num_counters) {
-        if (s->enable || s->taken) {
+        if (s->enable || s->single || s->repetitive || s->sync ||
+            s->on_demand || s->log_num_of_samples || s->log_sample_period ||
+            s->start || s->taken) {
             FAIL("diag: a session without counters");
         }
         return true;
     }
+    if (fw->hca_state == CXFW_HCA_DISABLED) {
+        FAIL("diag: a selection on a disabled HCA");
+    }
     cxfw_profile_cap_debug(fw->profile, cap);
     log_max = cxfw_get(cap, DEBUG_CAP(log_max_samples));
+    listed = MIN(cxfw_get(fw->cap_general_cur,
+                          CXFW_FLD(cmd_hca_cap, num_of_diagnostic_counters)),
+                 CXFW_DIAG_NUM_COUNTERS);
     if (s->single == s->repetitive ||
+        !cxfw_get(cap, s->single ? DEBUG_CAP(single) :
+                                   DEBUG_CAP(repetitive)) ||
+        s->num_counters > listed ||
         s->log_num_of_samples > log_max ||
         (uint64_t)s->num_counters << s->log_num_of_samples > 1ull << log_max) {
-        FAIL("diag: mode or sample buffer size out of range");
+        FAIL("diag: mode, counters or sample buffer size out of range");
     }
     if (!s->on_demand &&
         (s->log_sample_period < cxfw_get(cap,
@@ -539,6 +555,13 @@ bool cxfw_diag_load(Cxfw *fw, GVariant *v, char **why)
     if (n_base != CXFW_DIAG_NUM_COUNTERS || n_rows > CXFW_DIAG_NUM_COUNTERS) {
         FAIL("diag: %zu baselines, %zu counters selected", (size_t)n_base,
              (size_t)n_rows);
+    }
+    /* a baseline is a statistic's value at a clear; statistics only grow */
+    for (unsigned r = 0; r < CXFW_DIAG_NUM_COUNTERS; r++) {
+        if (base[r] > stat_value(fw, r)) {
+            FAIL("diag: the baseline of %s is above its statistic",
+                 cxfw_diag_counters[r].name);
+        }
     }
     s.num_counters = n_rows;
     if (n_rows) {

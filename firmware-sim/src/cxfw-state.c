@@ -165,6 +165,21 @@ static bool load_iseg(Cxfw *fw, GVariant *v, char **why)
 
 /* hca: state, ISSI, current general capabilities, host endianness */
 
+/*
+ * A disabled HCA holds what cxfw_hca_reset() left (ENABLE_HCA is the only
+ * command it runs): the power-on ISSI, endianness and capabilities, no
+ * pages, no diagnostic selection, no dump of uid 0 (nor contexts, which
+ * the invariants check).
+ */
+static bool hca_as_reset(Cxfw *fw)
+{
+    uint8_t cap[CXFW_CAP_SIZE];
+
+    cxfw_profile_cap_general(fw->profile, cap);
+    return !fw->issi && !fw->host_endianness &&
+           !memcmp(cap, fw->cap_general_cur, CXFW_CAP_SIZE);
+}
+
 static GVariant *save_hca(Cxfw *fw)
 {
     return g_variant_new("(yq@ayy)", fw->hca_state, fw->issi,
@@ -196,6 +211,11 @@ static bool load_hca(Cxfw *fw, GVariant *v, char **why)
         return false;
     }
     memcpy(fw->cap_general_cur, bytes, CXFW_CAP_SIZE);
+    if (fw->hca_state == CXFW_HCA_DISABLED && !hca_as_reset(fw)) {
+        FAIL("a disabled HCA with ISSI %u, host endianness %u or "
+             "capabilities set, which its reset cleared", fw->issi,
+             fw->host_endianness);
+    }
     return true;
 }
 
@@ -224,6 +244,9 @@ static bool load_pages(Cxfw *fw, GVariant *v, char **why)
     if (n > fw->profile->max_pages) {
         FAIL("%zu pages, the firmware takes at most %u", (size_t)n,
              fw->profile->max_pages);
+    }
+    if (n && fw->hca_state == CXFW_HCA_DISABLED) {
+        FAIL("%zu pages given to a disabled HCA", (size_t)n);
     }
     for (gsize i = 0; i < n; i++) {
         if (addrs[i] % CXFW_PAGE_SIZE ||
@@ -718,6 +741,9 @@ static bool load_rsc_dumps(Cxfw *fw, GVariant *v, char **why)
         u = cxfw_uctx_find(fw, uid);
         if (uid != CXFW_UID_KERNEL && !u) {
             FAIL("a resource dump of uid %u, which has no context", uid);
+        }
+        if (!u && fw->hca_state == CXFW_HCA_DISABLED) {
+            FAIL("a resource dump of uid 0 on a disabled HCA");
         }
         slot = u ? &u->rsc_dump : &fw->rsc_dump;
         if (*slot) {

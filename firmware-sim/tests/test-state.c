@@ -89,8 +89,8 @@ static void dump_start(FakeHost *fh, uint16_t uid, uint8_t *reply)
     g_assert_cmpuint(cxfw_get(reply, RD(more_dump)), ==, 1);
 }
 
-/* Repetitive sampling of the first two counters, every 2^12 ns. */
-static void diag_start(FakeHost *fh)
+/* Sampling of the first two counters, every 2^log_period ns. */
+static void diag_start(FakeHost *fh, bool repetitive, unsigned log_period)
 {
     uint8_t in[DIAG_SET_INLEN] = { 0 };
     uint8_t out[CXFW_SIZEOF(set_diagnostic_params_out)];
@@ -100,8 +100,9 @@ static void diag_start(FakeHost *fh)
 
     cxfw_set(ctx, CTX(num_of_counters), 2);
     cxfw_set(ctx, CTX(log_num_of_samples), 2);
-    cxfw_set(ctx, CTX(log_sample_period), 12);
-    cxfw_set(ctx, CTX(repetitive), 1);
+    cxfw_set(ctx, CTX(log_sample_period), log_period);
+    cxfw_set(ctx, CTX(repetitive), repetitive);
+    cxfw_set(ctx, CTX(single), !repetitive);
     cxfw_set(ctx, CTX(enable), 1);
     for (unsigned i = 0; i < 2; i++) {
         cxfw_set(ids + i * CXFW_SIZEOF(counter_id),
@@ -135,7 +136,7 @@ static void world_new(World *w)
     dump_start(fh, w->tools, w->tools_dump);
     dump_start(fh, 0, kernel_dump);
     fh->clock_ns = 1000;
-    diag_start(fh);
+    diag_start(fh, true, 12);
     fh->clock_ns += 5 << 12;
     g_assert_cmphex(fh_simple(fh, 0x0999, 0, &synd), ==,
                     CXFW_STATUS_BAD_OP);
@@ -559,14 +560,27 @@ static const Damage damages[] = {
     { "object of no context", dead_owner, "no context" },
 };
 
+/* fw refuses state, saying message, and keeps its own state. */
+static void assert_refused(Cxfw *fw, GBytes *state, const char *what,
+                           const char *message)
+{
+    g_autoptr(GBytes) before = save(fw);
+    g_autoptr(GBytes) after = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_false(load(fw, state, &err));
+    g_test_message("%s: %s", what, err);
+    g_assert_nonnull(strstr(err, message));
+    after = save(fw);
+    g_assert_true(g_bytes_equal(before, after));
+    check_fw(fw);
+}
+
 static void test_damaged_meaning(gconstpointer data)
 {
     const Damage *d = data;
     World w, target;
     g_autoptr(GBytes) state = NULL;
-    g_autoptr(GBytes) before = NULL;
-    g_autoptr(GBytes) after = NULL;
-    g_autofree char *err = NULL;
 
     world_new(&w);
     d->apply(&w, false);
@@ -577,13 +591,7 @@ static void test_damaged_meaning(gconstpointer data)
     /* into a busy instance, which must keep its own state */
     world_new(&target);
     fh_uctx_new(target.fh, 0);
-    before = save(target.fh->fw);
-    g_assert_false(load(target.fh->fw, state, &err));
-    g_test_message("%s: %s", d->what, err);
-    g_assert_nonnull(strstr(err, d->message));
-    after = save(target.fh->fw);
-    g_assert_true(g_bytes_equal(before, after));
-    check_fw(target.fh->fw);
+    assert_refused(target.fh->fw, state, d->what, d->message);
     world_free(&target);
     world_free(&w);
 }
@@ -713,6 +721,184 @@ static void test_nic_interface(void)
     }
 }
 
+/* state with section name's value replaced by value (sunk here). */
+static GBytes *with_section(GBytes *state, const char *name, GVariant *value)
+{
+    g_autoptr(GVariant) v = g_variant_ref_sink(g_variant_new_from_bytes(
+        G_VARIANT_TYPE("(ua{sv})"), state, FALSE));
+    g_autoptr(GVariant) all = g_variant_get_child_value(v, 1);
+    g_autoptr(GVariant) out = NULL;
+    GVariantBuilder b;
+    GVariantIter it;
+    const char *key;
+    GVariant *child;
+    uint32_t version;
+
+    g_variant_ref_sink(value);
+    g_variant_get_child(v, 0, "u", &version);
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+    g_variant_iter_init(&it, all);
+    while (g_variant_iter_next(&it, "{&sv}", &key, &child)) {
+        g_variant_builder_add(&b, "{sv}", key,
+                              strcmp(key, name) ? child : value);
+        g_variant_unref(child);
+    }
+    g_variant_unref(value);
+    out = g_variant_ref_sink(g_variant_new("(u@a{sv})", version,
+                                           g_variant_builder_end(&b)));
+    return g_variant_get_data_as_bytes(out);
+}
+
+static GVariant *section_of(GBytes *state, const char *name)
+{
+    g_autoptr(GVariant) v = g_variant_ref_sink(g_variant_new_from_bytes(
+        G_VARIANT_TYPE("(ua{sv})"), state, FALSE));
+    g_autoptr(GVariant) all = g_variant_get_child_value(v, 1);
+
+    return g_variant_lookup_value(all, name, NULL);
+}
+
+/* A tuple with child i replaced by child (sunk here). */
+static GVariant *tuple_with(GVariant *tuple, gsize i, GVariant *child)
+{
+    gsize n = g_variant_n_children(tuple);
+    g_autofree GVariant **children = g_new(GVariant *, n);
+    GVariant *t;
+
+    for (gsize j = 0; j < n; j++) {
+        children[j] = j == i ? g_variant_ref_sink(child) :
+                      g_variant_get_child_value(tuple, j);
+    }
+    t = g_variant_new_tuple(children, n);
+    for (gsize j = 0; j < n; j++) {
+        g_variant_unref(children[j]);
+    }
+    return t;
+}
+
+/* The children of the diag section (CXFW_DIAG_STATE_TYPE). */
+enum {
+    DIAG_BASELINE, DIAG_ENABLE, DIAG_SINGLE, DIAG_REPETITIVE,
+    DIAG_LOG_SAMPLES = 6,
+};
+
+/* A refusal case: section replaced by value, and the message expected. */
+typedef struct BadSection {
+    const char *what;
+    const char *section;
+    GVariant *value;
+    const char *message;
+} BadSection;
+
+/* Each case's stream, state with its section replaced: refused by fw. */
+static void assert_sections_refused(Cxfw *fw, GBytes *state,
+                                    const BadSection *cases, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        g_autoptr(GBytes) bad = with_section(state, cases[i].section,
+                                             cases[i].value);
+
+        assert_refused(fw, bad, cases[i].what, cases[i].message);
+    }
+}
+
+static GVariant *u64s(const uint64_t *v, gsize n)
+{
+    return g_variant_new_fixed_array(G_VARIANT_TYPE_UINT64, v, n,
+                                     sizeof(*v));
+}
+
+/*
+ * What a reset leaves, a disabled HCA holds (it runs ENABLE_HCA only):
+ * no pages, no dump of uid 0, no diagnostic selection, the power-on ISSI.
+ * Each refused when put into a disabled firmware's state.
+ */
+static void test_disabled_hca(void)
+{
+    World w;
+    g_autoptr(FakeHost) dst = fh_new(NULL);
+    g_autoptr(GBytes) off = save(dst->fw);
+    g_autoptr(GBytes) busy = NULL;
+    g_autoptr(GVariant) dumps = NULL, list = NULL, dump = NULL;
+    g_autoptr(GVariant) diag = NULL, hca = section_of(off, "hca");
+    const uint64_t page = FH_MEM_BASE;
+    const uint64_t zeros[CXFW_DIAG_NUM_COUNTERS] = { 0 };
+    uint64_t serial;
+
+    world_new(&w);
+    busy = save(w.fh->fw);
+    dumps = section_of(busy, "rsc-dumps");
+    g_variant_get(dumps, "(t@a(qv))", &serial, &list);
+    dump = g_variant_get_child_value(list, 0);      /* uid 0's, first */
+    diag = section_of(busy, "diag");
+    {
+        const BadSection cases[] = {
+            { "pages", "pages", u64s(&page, 1), "disabled HCA" },
+            { "uid 0's dump", "rsc-dumps",
+              g_variant_new("(t@a(qv))", serial,
+                            g_variant_new_array(NULL, &dump, 1)),
+              "disabled HCA" },
+            { "a diagnostic selection", "diag",
+              tuple_with(diag, DIAG_BASELINE,
+                         u64s(zeros, CXFW_DIAG_NUM_COUNTERS)),
+              "disabled HCA" },
+            { "ISSI 1", "hca", tuple_with(hca, 1, g_variant_new_uint16(1)),
+              "disabled HCA" },
+        };
+
+        assert_sections_refused(dst->fw, off, cases, G_N_ELEMENTS(cases));
+    }
+    world_free(&w);
+}
+
+/*
+ * A diagnostic session as the stream holds it, each time wrong in one
+ * way that SET_DIAGNOSTIC_PARAMS or the statistics rule out; the small
+ * profile's debug capability offers single mode only.
+ */
+static void test_diag_checks(void)
+{
+    g_autoptr(FakeHost) small = fh_new("cx6dx-small");
+    g_autoptr(FakeHost) dst = fh_new("cx6dx-small");
+    g_autoptr(FakeHost) copy = fh_new("cx6dx-small");
+    g_autoptr(GBytes) none = save(dst->fw);
+    g_autoptr(GBytes) state = NULL;
+    g_autoptr(GVariant) diag = NULL, empty = section_of(none, "diag");
+    g_autoptr(GVariant) repetitive = NULL;
+    const uint64_t high[CXFW_DIAG_NUM_COUNTERS] = { [0] = UINT64_MAX };
+    g_autofree char *err = NULL;
+
+    fh_bringup(small);
+    diag_start(small, false, 16);
+    state = save(small->fw);
+    diag = section_of(state, "diag");
+    repetitive = g_variant_ref_sink(tuple_with(diag, DIAG_REPETITIVE,
+                                               g_variant_new_boolean(true)));
+    {
+        const BadSection in_session[] = {
+            { "a mode the device lacks", "diag",
+              tuple_with(repetitive, DIAG_SINGLE,
+                         g_variant_new_boolean(false)), "mode" },
+            { "a baseline above its statistic", "diag",
+              tuple_with(diag, DIAG_BASELINE,
+                         u64s(high, CXFW_DIAG_NUM_COUNTERS)),
+              "baseline of COMMANDS" },
+        };
+        const BadSection no_session[] = {
+            { "no counters, a sample buffer size", "diag",
+              tuple_with(empty, DIAG_LOG_SAMPLES, g_variant_new_byte(3)),
+              "without counters" },
+        };
+
+        assert_sections_refused(dst->fw, state, in_session,
+                                G_N_ELEMENTS(in_session));
+        assert_sections_refused(dst->fw, none, no_session,
+                                G_N_ELEMENTS(no_session));
+    }
+    /* the session itself migrates */
+    g_assert_true(load(copy->fw, state, &err));
+}
+
 /* A format version this firmware does not read. */
 static void test_version(void)
 {
@@ -742,6 +928,8 @@ int main(int argc, char **argv)
     g_test_add_func("/state/damaged-bytes", test_damaged_bytes);
     g_test_add_func("/state/rsc-dump-checks", test_rsc_dump_checks);
     g_test_add_func("/state/nic-interface", test_nic_interface);
+    g_test_add_func("/state/disabled-hca", test_disabled_hca);
+    g_test_add_func("/state/diag-checks", test_diag_checks);
     for (unsigned i = 0; i < G_N_ELEMENTS(damages); i++) {
         g_autofree char *path = g_strdup_printf("/state/damaged/%s",
                                                 damages[i].what);
