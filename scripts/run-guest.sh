@@ -120,8 +120,9 @@ migrated=0
 while ! grep -q '^# cxsim-guest-exit' "$TAPFILE" 2>/dev/null; do
 	kill -0 "$qemu_pid" 2>/dev/null || break
 	[ "$SECONDS" -lt "$deadline" ] || break
+	# the guest's tty turns "\n" into "\r\n" (ONLCR)
 	if [ "$migrate" = 1 ] && [ "$migrated" = 0 ] &&
-	   grep -q '^# cxsim-migrate$' "$TAPFILE"; then
+	   grep -qE $'^# cxsim-migrate\r?$' "$TAPFILE"; then
 		migrate_guest
 		migrated=1
 	fi
