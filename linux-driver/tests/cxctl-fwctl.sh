@@ -11,14 +11,6 @@ TAINT_MSG='has requested full access to the physical device'
 
 EXPECTED="$TAINT_MSG|(cxcore|cxctl): loading out-of-tree module taints kernel"
 
-# the fwctl device whose parent is PCI function $1
-fwctl_of() {
-	for f in /sys/class/fwctl/fwctl*; do
-		[ "$(basename "$(readlink -f "$f/device")")" = "$1" ] &&
-			echo "/dev/fwctl/${f##*/}"
-	done
-}
-
 new_kernel_log > /dev/null
 load_cxctl
 PCI=$(ls /sys/bus/pci/drivers/cxcore | grep "^0000:" | head -n 1)

@@ -71,14 +71,20 @@ relay_tap() {
 run_tap_program() {
 	name=$1
 	shift
-	first=$((TAP_N + 1))
 	"$@" > "/tmp/$name.out" 2>&1
-	rc=$?
-	relay_tap "/tmp/$name.out"
+	tap_program_results "$name" $?
+}
+
+# tap_program_results NAME EXIT: relay the TAP a program NAME wrote into
+# /tmp/NAME.out (run in the background, say) and exited with EXIT, and
+# check that it ran its whole plan.
+tap_program_results() {
+	first=$((TAP_N + 1))
+	relay_tap "/tmp/$1.out"
 	ran=$((TAP_N - first + 1))
 	[ -n "$plan" ] && [ "$plan" = "$ran" ] &&
-		ok "$name ran its $ran tests (exit $rc)" ||
-		fail "$name stopped early: $ran results, plan '${plan:-none}', exit $rc"
+		ok "$1 ran its $ran tests (exit $2)" ||
+		fail "$1 stopped early: $ran results, plan '${plan:-none}', exit $2"
 }
 
 # Bind every cxsim function to cxcore (by driver_override: the stock
@@ -90,6 +96,15 @@ load_cxctl() {
 	done
 	check "modprobe cxcore" modprobe cxcore
 	check "modprobe cxctl" modprobe cxctl
+}
+
+# fwctl_of PCI: the fwctl device (/dev/fwctl/fwctlN) whose parent is PCI
+# function PCI, if any
+fwctl_of() {
+	for f in /sys/class/fwctl/fwctl*; do
+		[ "$(basename "$(readlink -f "$f/device")")" = "$1" ] &&
+			echo "/dev/fwctl/${f##*/}"
+	done
 }
 
 # The firmware statistics window (docs/prm-coverage.md): a read-only page
