@@ -94,6 +94,8 @@ run_guest_suite cxctl -c idle,nogaps cxctl
 run_guest_suite cxctl-fwctl -c idle cxctl-fwctl
 # one boot, both drivers working at once: cxcore and mlx5_core + mlx5_fwctl
 run_guest_suite two-drivers -l two-drivers -n 2 -c idle two-drivers
+# the same two drivers busy across a live migration to a second QEMU
+run_guest_suite migration -l migration -n 2 -M -c idle migration
 run_guest_suite cxctl-tool -c idle cxctl-tool  # no nogaps: it sends an unknown opcode on purpose
 run_guest_suite rpc-fuzz -c idle rpc-fuzz
 run_guest_suite audit -c idle audit  # the guest audit; scripts/audit-report.sh for its matrices
