@@ -32,9 +32,9 @@ meson test -C "$HOST_BUILD" --no-rebuild --print-errorlogs \
 	>"$LOGS/meson-test.log" 2>&1
 tail -n 8 "$LOGS/meson-test.log" >&2
 
-# 1b. a 60-second smoke run of the in-process fuzz targets (20 s each)
+# 1b. a 60-second smoke run of the in-process fuzz targets (15 s each)
 log "fuzz smoke run"
-bash "$CXSIM_ROOT/scripts/fuzz.sh" run "${FUZZ_SMOKE_SECONDS:-20}" \
+bash "$CXSIM_ROOT/scripts/fuzz.sh" run "${FUZZ_SMOKE_SECONDS:-15}" \
 	>"$LOGS/fuzz-smoke.out" 2>&1
 fuzz_rc=$?
 {
