@@ -45,7 +45,7 @@ fuzz_rc=$?
 		else
 			printf "not ok - fuzz %s: %s\n", $1, $0
 	}' "$LOGS/fuzz-smoke.out"
-	[ "$fuzz_rc" = 0 ] || grep -q '^exec\|^transport\|^sequence' "$LOGS/fuzz-smoke.out" ||
+	[ "$fuzz_rc" = 0 ] || grep -q '^exec\|^transport\|^sequence\|^state' "$LOGS/fuzz-smoke.out" ||
 		echo "not ok - fuzz build or seeds failed (see fuzz-smoke.out)"
 } >"$LOGS/fuzz-smoke.tap"
 

@@ -10,7 +10,8 @@
  * into another instance and save again to the same bytes (fuzz_migrate),
  * and the firmware must go on from it: QUERY_PAGES, a NOP, QUERY_UCTX of
  * uids 1..8, a step of every resource dump in progress, the diagnostic
- * sample buffer read at two instants, a health tick, every EQ armed
+ * sample buffer read at two instants, a resource dump through every loaded
+ * memory key, a health tick, every EQ armed
  * through its UAR, a NOP through the command queue, then DISABLE_HCA,
  * which must leave nothing; the invariants are checked after each.
  *
@@ -20,9 +21,10 @@
  * says: here the canary is a hole, as in fuzz-transport (DMA to it fails,
  * which also exercises a queue or an EQ the device cannot write).  The
  * tripwire is instead every page the state gives the device nothing to
- * write in during those commands: all but its command queue page and the
- * pages of uid 0's EQs that take command completions (umems are written
- * only through keys, which no command here uses).  Those pages must not
+ * write in during those commands: all but its command queue page, the
+ * pages of uid 0's EQs that take command completions and the writable
+ * pages of umems (the device writes them through keys: a resource dump
+ * through every loaded key, as its owner, does).  Those pages must not
  * change.
  */
 #include <glib.h>
@@ -71,6 +73,27 @@ static uint64_t pages_of(uint64_t addr, uint64_t len)
     return mask;
 }
 
+/* The pages of umems with wr_en: a key may let the device write them. */
+static uint64_t umem_writable_pages(Cxfw *fw)
+{
+    GHashTableIter it;
+    gpointer value;
+    uint64_t mask = 0;
+
+    g_hash_table_iter_init(&it, fw->umems);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        CxfwUmem *u = value;
+
+        for (uint64_t i = 0; i < u->npages; i++) {
+            if (u->pages[i] & CXFW_UMEM_PAGE_WR) {
+                mask |= pages_of(u->pages[i] & ~CXFW_UMEM_PAGE_FLAGS,
+                                 1ull << u->page_shift);
+            }
+        }
+    }
+    return mask;
+}
+
 /* The pages the state lets the device write in (see the top comment). */
 static uint64_t writable_pages(Cxfw *fw)
 {
@@ -88,7 +111,7 @@ static uint64_t writable_pages(Cxfw *fw)
                              (uint64_t)CXFW_PAGE_SIZE << eq->log_page_size);
         }
     }
-    return mask;
+    return mask | umem_writable_pages(fw);
 }
 
 /* One more read of the dump uid has in progress, inline. */
@@ -149,6 +172,41 @@ static void dump_steps(FuzzHost *fh)
         if (u && u->rsc_dump) {
             dump_step(fh, u->uid, u->rsc_dump);
         }
+    }
+}
+
+/*
+ * A first read of the dump menu through every loaded key, as the key's
+ * owner, into the start of its range: the DMA engine writing through
+ * loaded keys and umems (it refuses what the key or the umem's pages do
+ * not allow, and a plain user context may not read the register).
+ */
+static void key_dumps(FuzzHost *fh)
+{
+    g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(CxfwMkey));
+    GHashTableIter it;
+    gpointer value;
+
+    /* a copy: a dump changes no key, but the table is not walked while
+     * commands run */
+    g_hash_table_iter_init(&it, fh->fw->mkeys);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        g_array_append_vals(keys, value, 1);
+    }
+    for (guint i = 0; i < keys->len; i++) {
+        const CxfwMkey *m = &g_array_index(keys, CxfwMkey, i);
+        uint8_t in[16 + CXFW_SIZEOF(resource_dump)] = { 0 };
+        uint8_t out[sizeof(in)];
+        uint8_t *reg = in + 16;
+
+        cxfw_set(in, CXFW_FLD(access_register_in, register_id),
+                 CXFW_REG_RESOURCE_DUMP);
+        cxfw_set(reg, RD(segment_type), CXFW_DUMP_SEG_MENU);
+        cxfw_set(reg, RD(mkey), m->obj.number << 8 | m->variant);
+        cxfw_set(reg, RD(address), m->start);
+        cxfw_set(reg, RD(size), MIN(m->len, CXFW_PAGE_SIZE));
+        run(fh, m->obj.uid, CXFW_OP_ACCESS_REG, CXFW_REG_OP_READ, in,
+            sizeof(in), out, sizeof(out));
     }
 }
 
@@ -238,6 +296,7 @@ static void exercise(FuzzHost *fh)
         run(fh, 0, CXFW_OP_QUERY_UCTX, 0, in, sizeof(in), out, sizeof(out));
     }
     dump_steps(fh);
+    key_dumps(fh);
     diag_read(fh);
     fh->clock_ns = LATER_NS;
     diag_read(fh);
