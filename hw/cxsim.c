@@ -41,6 +41,7 @@
 #include "hw/pci/msix.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
+#include "system/runstate.h"
 #include "trace.h"
 
 #include "firmware/cxfw.h"
@@ -78,6 +79,7 @@ struct CxsimState {
     /* Command slots rung by the guest and not yet handed to the firmware. */
     uint32_t doorbell_pending;
     QEMUBH *doorbell_bh;
+    VMChangeStateEntry *vm_state;
 
     QEMUTimer *health_timer;
     int64_t health_deadline;
@@ -216,12 +218,31 @@ static void cxsim_doorbell_bh(void *opaque)
     CxsimState *s = opaque;
     uint32_t slots = s->doorbell_pending;
 
+    /*
+     * A stopped VM's device runs no command: its DMA would change guest
+     * RAM that a migration may already have sent.  The slots wait for the
+     * VM to run again, here or on the migration's destination
+     * (cxsim_vm_state_change).
+     */
+    if (!runstate_is_running()) {
+        return;
+    }
     s->doorbell_pending = 0;
     if (!slots) {
         return;
     }
     trace_cxsim_doorbell_run(slots);
     cxfw_cmd_doorbell(s->fw, slots);
+}
+
+static void cxsim_vm_state_change(void *opaque, bool running,
+                                  RunState state)
+{
+    CxsimState *s = opaque;
+
+    if (running && s->doorbell_pending) {
+        qemu_bh_schedule(s->doorbell_bh);
+    }
 }
 
 static void cxsim_doorbell(CxsimState *s, uint32_t slots)
@@ -418,6 +439,8 @@ static void cxsim_realize(PCIDevice *pdev, Error **errp)
     s->doorbell_pending = 0;
     s->doorbell_bh = qemu_bh_new_guarded(cxsim_doorbell_bh, s,
                                          &DEVICE(pdev)->mem_reentrancy_guard);
+    s->vm_state = qdev_add_vm_change_state_handler(DEVICE(pdev),
+                                                   cxsim_vm_state_change, s);
     s->health_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, cxsim_health_timer, s);
     s->health_deadline = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
                          CXSIM_HEALTH_PERIOD_NS;
@@ -437,6 +460,8 @@ static void cxsim_exit(PCIDevice *pdev)
 {
     CxsimState *s = CXSIM(pdev);
 
+    qemu_del_vm_change_state_handler(s->vm_state);
+    s->vm_state = NULL;
     qemu_bh_delete(s->doorbell_bh);
     s->doorbell_bh = NULL;
     s->doorbell_pending = 0;
@@ -459,8 +484,10 @@ static void cxsim_exit(PCIDevice *pdev)
  * serializes it into one versioned buffer (docs/migration.md).  The queue
  * and its mailboxes are guest RAM, which migrates before device state.
  * Commands execute to completion in the bottom half, so none is ever half
- * done; slots rung but not yet run travel as doorbell_pending and run on
- * the destination.
+ * done, and the bottom half runs no command while the VM is stopped; slots
+ * rung but not yet run travel as doorbell_pending and run on the
+ * destination once its VM runs.  The health timer is re-armed from the
+ * migrated deadline.
  *
  * The stream is untrusted: cxfw_state_load() validates all of it and
  * changes nothing when it refuses, and the load then fails with its
@@ -500,6 +527,34 @@ static int cxsim_post_save(void *opaque)
     return 0;
 }
 
+static int cxsim_pre_load(void *opaque)
+{
+    CxsimState *s = opaque;
+
+    /* a load that failed before post_load may have left a buffer */
+    g_clear_pointer(&s->fw_state, g_free);
+    s->fw_state_len = 0;
+    return 0;
+}
+
+/*
+ * The next health tick: the stream's deadline if it is within one period
+ * of now, else one period from now.  A stream may carry any deadline, and
+ * the virtual clock need not continue from the source's (qtest's does
+ * not); a counter that never ticks again would make mlx5_core's health
+ * poll declare the device dead.
+ */
+static void cxsim_health_rearm(CxsimState *s)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    if (s->health_deadline <= now ||
+        s->health_deadline - now > CXSIM_HEALTH_PERIOD_NS) {
+        s->health_deadline = now + CXSIM_HEALTH_PERIOD_NS;
+    }
+    timer_mod(s->health_timer, s->health_deadline);
+}
+
 static int cxsim_post_load(void *opaque, int version_id)
 {
     CxsimState *s = opaque;
@@ -509,15 +564,16 @@ static int cxsim_post_load(void *opaque, int version_id)
     ok = cxfw_state_load(s->fw, s->fw_state, s->fw_state_len, &errmsg);
     g_clear_pointer(&s->fw_state, g_free);
     s->fw_state_len = 0;
+    cxsim_health_rearm(s);
     if (!ok) {
         error_report("%s: %s", TYPE_CXSIM, errmsg);
         g_free(errmsg);
+        /* nothing of the refused stream stays: the firmware kept its own */
+        s->doorbell_pending = 0;
         return -EINVAL;
     }
+    /* pending slots run once the VM runs (cxsim_vm_state_change) */
     trace_cxsim_migrated(s->doorbell_pending);
-    if (s->doorbell_pending) {
-        qemu_bh_schedule(s->doorbell_bh);
-    }
     return 0;
 }
 
@@ -540,13 +596,13 @@ static const VMStateDescription cxsim_vmstate = {
     .minimum_version_id = 1,
     .pre_save = cxsim_pre_save,
     .post_save = cxsim_post_save,
+    .pre_load = cxsim_pre_load,
     .post_load = cxsim_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, CxsimState),
         VMSTATE_MSIX(parent_obj, CxsimState),
         VMSTATE_UINT32(doorbell_pending, CxsimState),
         VMSTATE_INT64(health_deadline, CxsimState),
-        VMSTATE_TIMER_PTR(health_timer, CxsimState),
         VMSTATE_UINT32(fw_state_len, CxsimState),
         VMSTATE_VALIDATE("fw_state_len", cxsim_fw_state_len_valid),
         VMSTATE_VBUFFER_ALLOC_UINT32(fw_state, CxsimState, 0, NULL,

@@ -12,6 +12,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/timer.h"
 #include "qobject/qdict.h"
 #include "cxsim-qtest.h"
 
@@ -124,6 +125,11 @@ static void check_completion(Setup *s)
     g_assert_cmpuint(drain_eq(s->d, &s->eq), ==, 1);
 }
 
+static uint32_t health_counter(CxsimDev *d)
+{
+    return cxsim_rd32(d, CXSIM_ISEG_HEALTH_COUNTER);
+}
+
 static void test_live(void)
 {
     Setup s;
@@ -132,17 +138,27 @@ static void test_live(void)
     CxsimVM *dst;
 
     setup(&s, "");
-    health = cxsim_rd32(s.d, CXSIM_ISEG_HEALTH_COUNTER);
+    /* some health ticks first (qtest's virtual clock moves on request) */
+    qtest_clock_step(s.d->qts, 5 * NANOSECONDS_PER_SECOND);
+    health = health_counter(s.d);
+    g_assert_cmpuint(health, >=, 5);
     before = firmware_stats(s.d);
 
-    dst = cxsim_vm_migrate(s.d->vm, NULL, true);
+    dst = cxsim_vm_migrate(s.d->vm, NULL);
     s.d = dst->devs[0];
     after = firmware_stats(s.d);
     g_assert_cmpstr(after, ==, before);
     g_assert_nonnull(strstr(after, "hca_state=2 "));
     g_assert_nonnull(strstr(after, " live_uctxs=1 live_eqs=1 "));
-    /* the health counter does not restart (it may have ticked on) */
-    g_assert_cmpuint(cxsim_rd32(s.d, CXSIM_ISEG_HEALTH_COUNTER), >=, health);
+    /*
+     * The health counter goes on from where it was, one tick a second of
+     * the destination's clock (which under qtest starts again from 0).
+     */
+    g_assert_cmpuint(health_counter(s.d), ==, health);
+    qtest_clock_step(s.d->qts, NANOSECONDS_PER_SECOND);
+    g_assert_cmpuint(health_counter(s.d), ==, health + 1);
+    qtest_clock_step(s.d->qts, NANOSECONDS_PER_SECOND);
+    g_assert_cmpuint(health_counter(s.d), ==, health + 2);
 
     /* the same queue, EQ, vector and context, nothing set up again */
     check_completion(&s);
@@ -168,8 +184,8 @@ static void test_twice(void)
 
     setup(&s, "");
     before = firmware_stats(s.d);
-    vm = cxsim_vm_migrate(s.d->vm, NULL, true);
-    vm = cxsim_vm_migrate(vm, NULL, true);
+    vm = cxsim_vm_migrate(s.d->vm, NULL);
+    vm = cxsim_vm_migrate(vm, NULL);
     s.d = vm->devs[0];
     after = firmware_stats(s.d);
     g_assert_cmpstr(after, ==, before);
@@ -177,64 +193,121 @@ static void test_twice(void)
     cxsim_vm_stop(vm);
 }
 
+/* Post a NOP in slot, ring it, and say whether it stays unexecuted. */
+static CxsimMsg *ring_nop(CxsimDev *d, unsigned slot)
+{
+    uint8_t in[CXSIM_HDR_LEN] = { 0 };
+    CxsimMsg *m;
+
+    cx_hdr(in, CXFW_OP_NOP, 0);
+    m = cxsim_msg_new(d, in, sizeof(in), CXSIM_HDR_LEN);
+    cxsim_msg_post(d, slot, m);
+    cxsim_ring(d, 1u << slot);
+    return m;
+}
+
 /*
- * A destination whose firmware differs refuses the state: the migration
- * fails there, and the source, resumed, has lost nothing.
+ * A stopped VM's device runs no command: a slot rung while the source is
+ * stopped waits, travels in the migration, stays waiting on the paused
+ * destination and runs when the destination's VM runs, with its
+ * completion event.
  */
+static void test_pending_doorbell(void)
+{
+    Setup s;
+    uint8_t out[CXSIM_HDR_LEN];
+    CxsimMsg *m;
+    CxsimVM *dst;
+
+    setup(&s, "");
+    qtest_qmp_assert_success(s.d->qts, "{ 'execute': 'stop' }");
+    m = ring_nop(s.d, 5);
+    g_assert_true(cxsim_idle(s.d, 5));
+
+    dst = cxsim_vm_migrate(s.d->vm, NULL);
+    s.d = dst->devs[0];
+    g_assert_true(cxsim_idle(s.d, 5));
+    g_assert_cmpuint(drain_eq(s.d, &s.eq), ==, 0);
+
+    qtest_qmp_assert_success(s.d->qts, "{ 'execute': 'cont' }");
+    g_assert_true(cxsim_wait(s.d, 5));
+    cxsim_msg_read_out(s.d, 5, m, out);
+    g_assert_cmphex(cx_status(out), ==, CXFW_STATUS_OK);
+    g_assert_true(msi_fired(s.d, s.msi));
+    g_assert_cmpuint(drain_eq(s.d, &s.eq), ==, 1);
+    cxsim_msg_free(s.d, m);
+    check_completion(&s);
+    cxsim_vm_stop(dst);
+}
+
+/*
+ * A stream the destination refuses: saved to a file, loaded by a QEMU
+ * with dst_args, which must exit with a failure and say why; the source,
+ * resumed, has lost nothing.
+ */
+static void check_refused(Setup *s, const char *dst_args,
+                          void (*damage)(char *stream, gsize len),
+                          const char *message)
+{
+    g_autofree char *dir = g_dir_make_tmp("cxsim-migration-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "stream", NULL);
+    g_autofree char *stream = NULL, *err = NULL;
+    g_autofree char *before = NULL, *after = NULL;
+    gsize len;
+
+    before = firmware_stats(s->d);
+    cxsim_vm_save_file(s->d->vm, path);
+    if (damage) {
+        g_assert_true(g_file_get_contents(path, &stream, &len, NULL));
+        damage(stream, len);
+        g_assert_true(g_file_set_contents(path, stream, len, NULL));
+    }
+    g_assert_cmpint(cxsim_run_qemu_incoming(dst_args, path, &err), ==, 1);
+    g_test_message("destination: %s", err);
+    g_assert_nonnull(strstr(err, message));
+
+    qtest_qmp_assert_success(s->d->qts, "{ 'execute': 'cont' }");
+    after = firmware_stats(s->d);
+    g_assert_cmpstr(after, ==, before);
+    check_completion(s);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* A destination whose firmware differs refuses the state. */
 static void test_refused(void)
 {
     Setup s;
-    g_autofree char *before = NULL, *after = NULL;
     uint32_t cap = 0;
 
     setup(&s, "");
-    before = firmware_stats(s.d);
-    g_assert_null(cxsim_vm_migrate(s.d->vm,
-                                   "-global cxsim.fw-version=1.2.3", false));
-    qtest_qmp_assert_success(s.d->qts, "{ 'execute': 'cont' }");
-    after = firmware_stats(s.d);
-    g_assert_cmpstr(after, ==, before);
-    check_completion(&s);
+    check_refused(&s, "-device cxsim,id=cx0,fw-version=1.2.3", NULL,
+                  "cxsim: cxsim firmware state: section 'identity': the "
+                  "state is of firmware 22.40.1000, this device runs 1.2.3");
     g_assert_cmphex(query_uctx(s.d, s.uid, &cap), ==, CXFW_STATUS_OK);
     cxsim_stop(s.d);
 }
 
-/*
- * A stream damaged in the firmware's state (one of its section names
- * changed) is refused by the destination, whatever the damage: it exits
- * rather than run the guest on a device it could not rebuild (the message
- * names the section), and the source, resumed, has lost nothing.
- */
-static void test_damaged_stream(void)
+/* One section name of the firmware state changed ("identity"). */
+static void damage_section_name(char *stream, gsize len)
 {
-    g_autofree char *dir = g_dir_make_tmp("cxsim-migration-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "stream", NULL);
-    g_autofree char *stream = NULL;
-    g_autofree char *before = NULL, *after = NULL;
-    char *name;
-    Setup s;
-    gsize len;
+    char *name = memmem(stream, len, "identity", 8);
 
-    setup(&s, "");
-    before = firmware_stats(s.d);
-    cxsim_vm_save_file(s.d->vm, path);
-    g_assert_true(g_file_get_contents(path, &stream, &len, NULL));
-    name = memmem(stream, len, "identity", 8);
     g_assert_nonnull(name);
     /* exactly one firmware state in the stream */
     g_assert_null(memmem(name + 8, len - (name + 8 - stream), "identity", 8));
     name[0] = 'I';
-    g_assert_true(g_file_set_contents(path, stream, len, NULL));
-    cxsim_vm_load_refused(s.d->vm, path);
+}
 
-    /* the source, resumed, is whole */
-    qtest_qmp_assert_success(s.d->qts, "{ 'execute': 'cont' }");
-    after = firmware_stats(s.d);
-    g_assert_cmpstr(after, ==, before);
-    check_completion(&s);
+/* A stream whose firmware state was damaged is refused, naming it. */
+static void test_damaged_stream(void)
+{
+    Setup s;
+
+    setup(&s, "");
+    check_refused(&s, "-device cxsim,id=cx0", damage_section_name,
+                  "section 'identity' (type (s(qqq)u)) missing");
     cxsim_stop(s.d);
-    unlink(path);
-    rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -242,6 +315,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxsim/migration/live", test_live);
     qtest_add_func("/cxsim/migration/twice", test_twice);
+    qtest_add_func("/cxsim/migration/pending-doorbell", test_pending_doorbell);
     qtest_add_func("/cxsim/migration/refused", test_refused);
     qtest_add_func("/cxsim/migration/damaged-stream", test_damaged_stream);
     return g_test_run();

@@ -96,21 +96,6 @@ static char *cxsim_migration_result(QTestState *qts)
     }
 }
 
-static void cxsim_wait_running(QTestState *qts)
-{
-    for (;;) {
-        QDict *rsp = qtest_qmp_assert_success_ref(
-            qts, "{ 'execute': 'query-status' }");
-        bool running = qdict_get_bool(rsp, "running");
-
-        qobject_unref(rsp);
-        if (running) {
-            return;
-        }
-        g_usleep(10 * 1000);
-    }
-}
-
 void cxsim_vm_save_file(CxsimVM *vm, const char *path)
 {
     g_autofree char *uri = g_strdup_printf("file:%s", path);
@@ -122,58 +107,73 @@ void cxsim_vm_save_file(CxsimVM *vm, const char *path)
     g_assert_cmpstr(result, ==, "completed");
 }
 
-void cxsim_vm_load_refused(CxsimVM *vm, const char *path)
+/* The run state of a migration's destination once it has loaded. */
+static char *cxsim_wait_loaded(QTestState *qts)
 {
-    g_autofree char *args = g_strdup_printf("%s -incoming defer", vm->args);
-    g_autofree char *uri = g_strdup_printf("file:%s", path);
-    QTestState *qts = qtest_init(args);
+    for (;;) {
+        QDict *rsp = qtest_qmp_assert_success_ref(
+            qts, "{ 'execute': 'query-status' }");
+        char *status = g_strdup(qdict_get_str(rsp, "status"));
 
-    qtest_set_expected_status(qts, EXIT_FAILURE);
-    qtest_qmp_assert_success(qts, "{ 'execute': 'migrate-incoming', "
-                             "'arguments': { 'uri': %s } }", uri);
-    while (qtest_probe_child(qts)) {
+        qobject_unref(rsp);
+        if (strcmp(status, "inmigrate")) {
+            return status;
+        }
+        g_free(status);
         g_usleep(10 * 1000);
     }
-    qtest_quit(qts);
 }
 
-CxsimVM *cxsim_vm_migrate(CxsimVM *src, const char *extra_args,
-                          bool expect_success)
+/* The first 256 bytes of a function's configuration space. */
+static void cxsim_config_read(QPCIDevice *pdev, uint32_t *config)
+{
+    int i;
+
+    for (i = 0; i < 64; i++) {
+        config[i] = qpci_config_readl(pdev, i * 4);
+    }
+}
+
+CxsimVM *cxsim_vm_migrate(CxsimVM *src, const char *extra_args)
 {
     g_autofree char *uri = g_strdup_printf("unix:%s/cxsim-migration-%d.sock",
                                            g_get_tmp_dir(), getpid());
     g_autofree char *result = NULL;
+    g_autofree char *state = NULL;
+    uint32_t config[CXSIM_MAX_DEVS][64];
     CxsimVM *dst = g_new0(CxsimVM, 1);
     int i;
 
+    for (i = 0; i < src->ndevs; i++) {
+        cxsim_config_read(src->devs[i]->pdev, config[i]);
+    }
     dst->args = g_strdup_printf("%s %s -incoming defer", src->args,
                                 extra_args ? extra_args : "");
     dst->qts = qtest_init(dst->args);
-    if (!expect_success) {
-        qtest_set_expected_status(dst->qts, EXIT_FAILURE);
-    }
     qtest_qmp_assert_success(dst->qts, "{ 'execute': 'migrate-incoming', "
                              "'arguments': { 'uri': %s } }", uri);
     qtest_qmp_assert_success(src->qts, "{ 'execute': 'migrate', "
                              "'arguments': { 'uri': %s } }", uri);
     result = cxsim_migration_result(src->qts);
-    if (!expect_success) {
-        /* the destination gives up on the stream and exits */
-        while (qtest_probe_child(dst->qts)) {
-            g_usleep(10 * 1000);
-        }
-        qtest_quit(dst->qts);
-        g_free(dst->args);
-        g_free(dst);
-        return NULL;
-    }
     g_assert_cmpstr(result, ==, "completed");
-    cxsim_wait_running(dst->qts);
+    /* a paused source's destination stays paused */
+    state = cxsim_wait_loaded(dst->qts);
+    g_assert_true(!strcmp(state, "running") || !strcmp(state, "paused"));
 
     pc_alloc_init(&dst->alloc, dst->qts, ALLOC_NO_FLAGS);
     migrate_allocator(&src->alloc, &dst->alloc);
-    /* a fresh bus maps the BARs where the source's did (same order) */
     dst->bus = qpci_new_pc(dst->qts, &dst->alloc);
+    /* configuration space as migrated, before anything writes it */
+    for (i = 0; i < src->ndevs; i++) {
+        uint32_t now[64];
+        g_autofree QPCIDevice *raw = qpci_device_find(dst->bus,
+                                                      src->devs[i]->pdev->devfn);
+
+        g_assert_nonnull(raw);
+        cxsim_config_read(raw, now);
+        g_assert_cmpmem(now, sizeof(now), config[i], sizeof(config[i]));
+    }
+    /* a fresh bus maps the BARs where the source's did (same order) */
     qpci_device_foreach(dst->bus, CXSIM_VENDOR_ID, -1, cxsim_found, dst);
     g_assert_cmpint(dst->ndevs, ==, src->ndevs);
     for (i = 0; i < dst->ndevs; i++) {
@@ -240,14 +240,9 @@ static char *cxsim_read_all(int fd)
     return g_string_free(s, false);
 }
 
-int cxsim_run_qemu(const char *args, char **err)
+/* Run cmd with input on its stdin; its exit status, its stderr in *err. */
+static int cxsim_spawn(const char *cmd, const char *input, char **err)
 {
-    static const char qmp[] =
-        "{\"execute\": \"qmp_capabilities\"}\n"
-        "{\"execute\": \"quit\"}\n";
-    const char *bin = g_getenv("QTEST_QEMU_BINARY");
-    g_autofree char *cmd = NULL;
-    g_autofree char *fw = cxsim_firmware_args();
     g_auto(GStrv) argv = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *out = NULL;
@@ -256,17 +251,15 @@ int cxsim_run_qemu(const char *args, char **err)
     GPid pid;
     ssize_t n;
 
-    g_assert(bin);
-    cmd = g_strdup_printf("%s -M q35 -nodefaults -display none -accel qtest "
-                          "-qmp stdio %s%s", bin, fw, args);
     g_assert(g_shell_parse_argv(cmd, NULL, &argv, &error));
     g_assert(g_spawn_async_with_pipes(NULL, argv, NULL,
-                                      G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                      G_SPAWN_DO_NOT_REAP_CHILD |
+                                      G_SPAWN_SEARCH_PATH, NULL, NULL,
                                       &pid, &in_fd, &out_fd, &err_fd,
                                       &error));
     /* QEMU may exit (bad configuration) before it reads its input. */
     sigaction(SIGPIPE, &ign, &old_sigpipe);
-    n = write(in_fd, qmp, sizeof(qmp) - 1);
+    n = write(in_fd, input, strlen(input));
     (void)n;
     close(in_fd);
     sigaction(SIGPIPE, &old_sigpipe, NULL);
@@ -278,6 +271,35 @@ int cxsim_run_qemu(const char *args, char **err)
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
     g_spawn_close_pid(pid);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int cxsim_run_qemu(const char *args, char **err)
+{
+    static const char qmp[] =
+        "{\"execute\": \"qmp_capabilities\"}\n"
+        "{\"execute\": \"quit\"}\n";
+    const char *bin = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = NULL;
+    g_autofree char *fw = cxsim_firmware_args();
+
+    g_assert(bin);
+    cmd = g_strdup_printf("%s -M q35 -nodefaults -display none -accel qtest "
+                          "-qmp stdio %s%s", bin, fw, args);
+    return cxsim_spawn(cmd, qmp, err);
+}
+
+int cxsim_run_qemu_incoming(const char *args, const char *path, char **err)
+{
+    const char *bin = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = NULL;
+    g_autofree char *fw = cxsim_firmware_args();
+
+    g_assert(bin);
+    /* a load that wrongly succeeds leaves QEMU running: timeout ends it */
+    cmd = g_strdup_printf("timeout 60 %s -M q35 -nodefaults -display none "
+                          "-accel qtest -m 256M %s%s -incoming file:%s", bin,
+                          fw, args, path);
+    return cxsim_spawn(cmd, "", err);
 }
 
 /* Registers and memory */
