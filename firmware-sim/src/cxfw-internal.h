@@ -337,6 +337,11 @@ bool cxfw_diag_load(Cxfw *fw, GVariant *v, char **why);
 /* Section i of the migration state (cxfw-state.c), NULL past the last. */
 const char *cxfw_state_section_name(unsigned i);
 /*
+ * The state stream's byte order (little-endian) from the host's, or back:
+ * takes v, returns the value to use (tests that edit a stream use it).
+ */
+GVariant *cxfw_state_byte_order(GVariant *v);
+/*
  * cap could be the current general capabilities: the profile's maximum
  * with settable fields lowered at most (as SET_HCA_CAP does).
  */

@@ -3,17 +3,18 @@
  * The firmware's whole state as bytes, for migration (cxfw_state_save(),
  * cxfw_state_load()).
  *
- * The stream is a GVariant "(ua{sv})": a format version, then one named
- * section per part of the state, each with its own type (sections[]).
- * GVariant is GLib's serialization: it reads untrusted bytes safely
- * (g_variant_new_from_bytes with trusted FALSE) and checks every type, so
- * this file only has to check meaning.  It does not trust the stream
- * either: a migration stream is guest-influenced, and the state it names
- * drives DMA.  Every section is validated as it is loaded (ranges, limits,
- * owners, references, what SET_HCA_CAP may have changed), into a fresh
- * instance, and the result must pass cxfw_check_invariants(); only then
- * does the running instance take the loaded state.  A refused stream
- * leaves the instance exactly as it was.
+ * The stream is a GVariant "(ua{sv})", little-endian on every host: a
+ * format version, then one named section per part of the state, each
+ * with its own type (sections[]).  GVariant is GLib's serialization: it
+ * reads untrusted bytes safely (g_variant_new_from_bytes with trusted
+ * FALSE) and checks every type, so this file only has to check meaning.
+ * It does not trust the stream either: a migration stream is
+ * guest-influenced, and the state it names drives DMA.  Every section is
+ * validated as it is loaded (ranges, limits, owners, references, what
+ * SET_HCA_CAP may have changed), into a fresh instance, and the result
+ * must pass cxfw_check_invariants(); only then does the running instance
+ * take the loaded state.  A refused stream leaves the instance exactly as
+ * it was.
  *
  * Not in the stream: what is derived (counts, reference counts, the umem
  * byte total, a umem's all_readable/all_writable), the core dump image
@@ -101,6 +102,19 @@ static GVariant *u64_array(const uint64_t *v, size_t n)
 static GVariant *byte_array(const uint8_t *v, size_t n)
 {
     return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, v, n, 1);
+}
+
+/* A byte swap is its own inverse: one function for save and load. */
+GVariant *cxfw_state_byte_order(GVariant *v)
+{
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+    GVariant *swapped = g_variant_byteswap(v);
+
+    g_variant_unref(v);
+    return swapped;
+#else
+    return v;
+#endif
 }
 
 static bool owner_ok(Cxfw *fw, uint16_t uid)
@@ -865,8 +879,9 @@ uint8_t *cxfw_state_save(Cxfw *fw, size_t *len)
         g_variant_builder_add(&b, "{sv}", sections[i].name,
                               sections[i].save(fw));
     }
-    state = g_variant_ref_sink(g_variant_new("(u@a{sv})", CXFW_STATE_VERSION,
-                                             g_variant_builder_end(&b)));
+    state = cxfw_state_byte_order(g_variant_ref_sink(
+        g_variant_new("(u@a{sv})", CXFW_STATE_VERSION,
+                      g_variant_builder_end(&b))));
     *len = g_variant_get_size(state);
     buf = g_malloc(*len ? *len : 1);
     g_variant_store(state, buf);
@@ -919,7 +934,11 @@ bool cxfw_state_load(Cxfw *fw, const void *buf, size_t len, char **errmsg)
         .fw_version = version,
         .msix_vectors = fw->msix_vectors,
     };
-    g_autoptr(GBytes) bytes = g_bytes_new(buf, len);
+    /*
+     * Not copied: the state and every value taken from it are released
+     * before the return, and what the instance keeps is copied out of them.
+     */
+    g_autoptr(GBytes) bytes = g_bytes_new_static(buf, len);
     g_autoptr(GVariant) state = NULL;
     char *why = NULL;
     Cxfw *loaded, swap;
@@ -932,6 +951,7 @@ bool cxfw_state_load(Cxfw *fw, const void *buf, size_t len, char **errmsg)
                            "stream");
         return false;
     }
+    state = cxfw_state_byte_order(state);
     loaded = cxfw_new(&cfg, &fw->ops, fw->opaque, &why);
     if (!loaded) {
         *errmsg = g_strdup_printf("cxsim firmware state: %s", why);
