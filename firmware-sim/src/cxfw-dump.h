@@ -76,10 +76,14 @@ uint8_t cxfw_core_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
 
 /* A resource dump in progress (one per uid), and its end. */
 void cxfw_rsc_dump_free(CxfwRscDump *d);
-/* Migration of a dump in progress (cxfw-state.c); NULL and *why if bad. */
+/*
+ * Migration of a dump in progress (cxfw-state.c): uid's, with serial the
+ * firmware's rsc_dump_serial; NULL and *why if bad.
+ */
 #define CXFW_RSC_DUMP_STATE_TYPE "(quuqqtyayauu)"
 GVariant *cxfw_rsc_dump_save(const CxfwRscDump *d);
-CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, char **why);
+CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, uint16_t uid, uint64_t serial,
+                                char **why);
 /* The core dump image buffer, kept between dumps. */
 void cxfw_core_image_free(CxfwCoreImage *img);
 /*

@@ -51,6 +51,8 @@
 #define ALL_OBJECTS 0xffff
 #define SEG_HEADER CXFW_SIZEOF(resource_dump_segment_header)
 #define DEVICE_CHUNK (CXFW_RSC_DUMP_MIN_SIZE - SEG_HEADER)
+/* device_opaque: the dump's serial (1, 2, ...) above its uid */
+#define OPAQUE_SERIAL_SHIFT 16
 
 /* What a dump was asked for: a continuation must ask for the same. */
 typedef struct RscRequest {
@@ -333,7 +335,8 @@ uint8_t cxfw_rsc_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
     if (fresh) {
         cxfw_rsc_dump_free(*slot);
         *slot = fresh;
-        fresh->opaque = ++fw->rsc_dump_serial << 16 | cmd->uid;
+        fresh->opaque = ++fw->rsc_dump_serial << OPAQUE_SERIAL_SHIFT |
+                        cmd->uid;
     }
     d->next = upto;
     d->seq = (seq + 1) & 0xf;
@@ -375,7 +378,8 @@ GVariant *cxfw_rsc_dump_save(const CxfwRscDump *d)
                          d->next);
 }
 
-CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, char **why)
+CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, uint16_t uid, uint64_t serial,
+                                char **why)
 {
     g_autoptr(GVariant) bytes = NULL;
     g_autoptr(GVariant) ends = NULL;
@@ -413,6 +417,15 @@ CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, char **why)
         *why = g_strdup_printf("resource dump of %zu bytes, %zu units, at "
                                "unit %u, seq %u", (size_t)n_bytes,
                                (size_t)n_ends, next, seq);
+        return NULL;
+    }
+    /* as cxfw_rsc_dump_read made it: a serial already given, its uid */
+    if ((uint16_t)opaque != uid || !(opaque >> OPAQUE_SERIAL_SHIFT) ||
+        opaque >> OPAQUE_SERIAL_SHIFT > serial) {
+        *why = g_strdup_printf("resource dump of uid %u with device_opaque "
+                               "0x%" G_GINT64_MODIFIER "x: not its uid above "
+                               "a serial of 1 to %" G_GUINT64_FORMAT, uid,
+                               opaque, serial);
         return NULL;
     }
     d = g_new0(CxfwRscDump, 1);

@@ -10,11 +10,17 @@
  * FALSE) and checks every type, so this file only has to check meaning.
  * It does not trust the stream either: a migration stream is
  * guest-influenced, and the state it names drives DMA.  Every section is
- * validated as it is loaded (ranges, limits, owners, references, what
- * SET_HCA_CAP may have changed), into a fresh instance, and the result
- * must pass cxfw_check_invariants(); only then does the running instance
- * take the loaded state.  A refused stream leaves the instance exactly as
- * it was.
+ * validated as it is loaded (ranges, limits, owners and what the policy
+ * lets them create, references, what SET_HCA_CAP may have changed), into
+ * a fresh instance, and the result must pass cxfw_check_invariants();
+ * only then does the running instance take the loaded state.  A refused
+ * stream leaves the instance exactly as it was.
+ *
+ * The stream is canonical: the sections in sections[] order, the
+ * statistics in counters[] order, every table in ascending key order with
+ * each key once, GVariant's normal form.  That is what the save writes
+ * and all the load accepts, so an accepted stream saves again to the same
+ * bytes: nothing in a stream can go unseen by the load.
  *
  * Not in the stream: what is derived (counts, reference counts, the umem
  * byte total, a umem's all_readable/all_writable), the core dump image
@@ -24,6 +30,7 @@
 #include <string.h>
 
 #include "cxfw-dump.h"
+#include "cxfw-policy.h"
 
 #define CXFW_STATE_VERSION      1
 #define STATE_TYPE              "(ua{sv})"
@@ -117,9 +124,63 @@ GVariant *cxfw_state_byte_order(GVariant *v)
 #endif
 }
 
-static bool owner_ok(Cxfw *fw, uint16_t uid)
+/*
+ * The keys of a table as the stream lists them: ascending, each once (the
+ * save's order; a table in any other order would not save the same).
+ */
+typedef struct KeyOrder {
+    const char *key;            /* what the key is, for the message */
+    bool hex;
+    bool any;
+    uint64_t last;
+} KeyOrder;
+
+static bool key_in_order(KeyOrder *o, uint64_t key, char **why)
 {
-    return uid == CXFW_UID_KERNEL || cxfw_uctx_find(fw, uid);
+    if (o->any && key <= o->last) {
+        if (o->hex) {
+            FAIL("%s 0x%" G_GINT64_MODIFIER "x after 0x%" G_GINT64_MODIFIER
+                 "x: not in ascending order, or listed twice", o->key, key,
+                 o->last);
+        }
+        FAIL("%s %" G_GUINT64_FORMAT " after %" G_GUINT64_FORMAT ": not in "
+             "ascending order, or listed twice", o->key, key, o->last);
+    }
+    o->any = true;
+    o->last = key;
+    return true;
+}
+
+/* The capabilities of uid's context (0 for uid 0); false: it has none. */
+static bool owner_cap(Cxfw *fw, uint16_t uid, uint32_t *cap)
+{
+    const CxfwUctx *u = cxfw_uctx_find(fw, uid);
+
+    *cap = u ? u->cap : 0;
+    return uid == CXFW_UID_KERNEL || u;
+}
+
+/*
+ * An object's owner must be one that could have created it: uid 0 or a
+ * live context that the creating command's policy row lets send it (no
+ * scope-labelled context creates anything).
+ */
+static bool owner_may_create(Cxfw *fw, uint16_t opcode, const char *kind,
+                             uint32_t number, uint16_t uid, char **why)
+{
+    uint32_t cap, synd;
+
+    if (!owner_cap(fw, uid, &cap)) {
+        FAIL("%s %u owned by uid %u, which has no context", kind, number,
+             uid);
+    }
+    synd = cxfw_policy_verdict(cxfw_policy_command(opcode, 0),
+                               uid == CXFW_UID_KERNEL, cap);
+    if (synd) {
+        FAIL("%s %u owned by uid %u, which may not send %s (syndrome 0x%x)",
+             kind, number, uid, cxfw_opcode_name(opcode), synd);
+    }
+    return true;
 }
 
 /* identity: the device the state belongs to must be this one */
@@ -212,6 +273,16 @@ static bool load_hca(Cxfw *fw, GVariant *v, char **why)
     if (fw->hca_state > CXFW_HCA_INITIALIZED) {
         FAIL("HCA state %u unknown", fw->hca_state);
     }
+    /*
+     * The CMDQ_ADDR_L write that set nic_interface reset the HCA, and the
+     * queue (the device's only way in for commands) runs none until it is
+     * 0 again (cxfw-iseg.c, cxfw_cmd_doorbell).
+     */
+    if (fw->nic_interface && fw->hca_state != CXFW_HCA_DISABLED) {
+        FAIL("HCA state %u with nic_interface %u, whose write reset the HCA "
+             "and stopped the command queue", fw->hca_state,
+             fw->nic_interface);
+    }
     if (fw->issi > 1 || fw->host_endianness > 1) {
         FAIL("ISSI %u, host endianness %u out of range", fw->issi,
              fw->host_endianness);
@@ -251,6 +322,7 @@ static GVariant *save_pages(Cxfw *fw)
 
 static bool load_pages(Cxfw *fw, GVariant *v, char **why)
 {
+    KeyOrder order = { .key = "page", .hex = true };
     gsize n;
     const uint64_t *addrs = g_variant_get_fixed_array(v, &n,
                                                       sizeof(uint64_t));
@@ -263,12 +335,19 @@ static bool load_pages(Cxfw *fw, GVariant *v, char **why)
         FAIL("%zu pages given to a disabled HCA", (size_t)n);
     }
     for (gsize i = 0; i < n; i++) {
-        if (addrs[i] % CXFW_PAGE_SIZE ||
-            !g_hash_table_add(fw->pages, g_memdup2(&addrs[i],
-                                                   sizeof(addrs[i])))) {
-            FAIL("page 0x%" G_GINT64_MODIFIER "x misaligned or given twice",
-                 addrs[i]);
+        if (addrs[i] % CXFW_PAGE_SIZE) {
+            FAIL("page 0x%" G_GINT64_MODIFIER "x misaligned", addrs[i]);
         }
+        if (!key_in_order(&order, addrs[i], why)) {
+            return false;
+        }
+        g_hash_table_add(fw->pages, g_memdup2(&addrs[i], sizeof(addrs[i])));
+    }
+    /* INIT_HCA needs boot and init pages, and a take leaves them */
+    if (fw->hca_state == CXFW_HCA_INITIALIZED &&
+        cxfw_pages_needed(fw, CXFW_PAGES_INIT)) {
+        FAIL("an initialized HCA with %zu pages, INIT_HCA needs %u", (size_t)n,
+             fw->profile->boot_pages + fw->profile->init_pages);
     }
     return true;
 }
@@ -295,6 +374,7 @@ static bool load_uctxs(Cxfw *fw, GVariant *v, char **why)
                                   CXFW_UID_MAX);
     uint32_t dev_cap = cxfw_get(fw->cap_general_cur,
                                 CXFW_FLD(cmd_hca_cap, uctx_cap));
+    KeyOrder order = { .key = "uid" };
     GVariantIter it;
     uint16_t uid;
     uint32_t cap;
@@ -307,8 +387,11 @@ static bool load_uctxs(Cxfw *fw, GVariant *v, char **why)
         uint32_t label = cap & CXFW_UCTX_CAP_SCOPE_MASK;
         CxfwUctx *u;
 
-        if (uid == CXFW_UID_KERNEL || cxfw_uctx_find(fw, uid)) {
-            FAIL("user context uid %u is 0 or listed twice", uid);
+        if (uid == CXFW_UID_KERNEL) {
+            FAIL("a user context of uid 0, the driver's");
+        }
+        if (!key_in_order(&order, uid, why)) {
+            return false;
         }
         /* what CREATE_UCTX accepts */
         if ((cap & ~dev_cap) ||
@@ -364,6 +447,7 @@ static GVariant *save_uars(Cxfw *fw)
 
 static bool load_uars(Cxfw *fw, GVariant *v, char **why)
 {
+    KeyOrder order = { .key = "UAR" };
     GVariantIter it;
     uint32_t index;
     uint16_t uid;
@@ -375,11 +459,12 @@ static bool load_uars(Cxfw *fw, GVariant *v, char **why)
         if (index < CXFW_UAR_FIRST || index >= fw->uars->len) {
             FAIL("UAR %u is not a UAR page of this device", index);
         }
-        uar = &g_array_index(fw->uars, CxfwUar, index);
-        if (uar->live || !owner_ok(fw, uid)) {
-            FAIL("UAR %u listed twice or owned by uid %u, no context", index,
-                 uid);
+        if (!key_in_order(&order, index, why) ||
+            !owner_may_create(fw, CXFW_OP_ALLOC_UAR, "UAR", index, uid,
+                              why)) {
+            return false;
         }
+        uar = &g_array_index(fw->uars, CxfwUar, index);
         uar->live = true;
         uar->uid = uid;
         fw->live_uars++;
@@ -421,12 +506,15 @@ static bool eq_valid(Cxfw *fw, const CxfwEq *eq, const uint64_t *pas,
                                 CXFW_FLD(cmd_hca_cap, log_max_eq_sz));
     uint64_t page_size, need;
 
-    if (eq->eqn == 0 || fw->eqs[eq->eqn]) {
-        FAIL("EQ %u is 0 or listed twice", eq->eqn);
+    if (eq->eqn == 0) {
+        FAIL("EQ 0, a number CREATE_EQ never gives");
     }
-    if (!owner_ok(fw, eq->uid) || !cxfw_uar_owned(fw, eq->uar, eq->uid)) {
-        FAIL("EQ %u: uid %u has no context or does not own UAR %u", eq->eqn,
-             eq->uid, eq->uar);
+    if (!owner_may_create(fw, CXFW_OP_CREATE_EQ, "EQ", eq->eqn, eq->uid,
+                          why)) {
+        return false;
+    }
+    if (!cxfw_uar_owned(fw, eq->uar, eq->uid)) {
+        FAIL("EQ %u: uid %u does not own UAR %u", eq->eqn, eq->uid, eq->uar);
     }
     if (eq->log_size > max_log || eq->log_size > 23 ||
         eq->log_page_size > EQ_MAX_LOG_PAGE_SIZE) {
@@ -470,6 +558,7 @@ static bool load_eqs(Cxfw *fw, GVariant *v, char **why)
 {
     uint32_t max = cxfw_cap_limit(fw, CXFW_FLD(cmd_hca_cap, log_max_eq),
                                   CXFW_MAX_EQS);
+    KeyOrder order = { .key = "EQ" };
     GVariantIter it;
     GVariant *child;
 
@@ -491,7 +580,8 @@ static bool load_eqs(Cxfw *fw, GVariant *v, char **why)
                       &eq.event_mask[2], &eq.event_mask[3], &pas,
                       &eq.producer, &eq.consumer, &armed);
         addrs = g_variant_get_fixed_array(pas, &npas, sizeof(uint64_t));
-        if (!eq_valid(fw, &eq, addrs, npas, why)) {
+        if (!key_in_order(&order, eq.eqn, why) ||
+            !eq_valid(fw, &eq, addrs, npas, why)) {
             return false;
         }
         eq.armed = armed;
@@ -524,26 +614,27 @@ static GVariant *save_umems(Cxfw *fw)
     return g_variant_builder_end(&b);
 }
 
-/* A new numbered object's number and owner are acceptable. */
-static bool number_ok(Cxfw *fw, GHashTable *table, const char *kind,
+/*
+ * A numbered object (umem, PD, mkey): its number in range and after the
+ * table's last, its owner one that opcode's policy lets create it.
+ */
+static bool number_ok(Cxfw *fw, KeyOrder *order, uint16_t opcode,
                       uint32_t number, uint16_t uid, char **why)
 {
-    if (number == 0 || number > CXFW_OBJ_ID_MAX ||
-        g_hash_table_contains(table, GUINT_TO_POINTER(number))) {
-        FAIL("%s %u is out of range or listed twice", kind, number);
+    if (number == 0 || number > CXFW_OBJ_ID_MAX) {
+        FAIL("%s %u is out of range", order->key, number);
     }
-    if (!owner_ok(fw, uid)) {
-        FAIL("%s %u owned by uid %u, which has no context", kind, number, uid);
-    }
-    return true;
+    return key_in_order(order, number, why) &&
+           owner_may_create(fw, opcode, order->key, number, uid, why);
 }
 
-static bool umem_valid(Cxfw *fw, const CxfwUmem *u, const uint64_t *pages,
-                       char **why)
+static bool umem_valid(Cxfw *fw, KeyOrder *order, const CxfwUmem *u,
+                       const uint64_t *pages, char **why)
 {
     uint64_t page_size;
 
-    if (!number_ok(fw, fw->umems, "umem", u->obj.number, u->obj.uid, why)) {
+    if (!number_ok(fw, order, CXFW_OP_CREATE_UMEM, u->obj.number, u->obj.uid,
+                   why)) {
         return false;
     }
     if (u->page_shift < CXFW_UMEM_PAGE_SHIFT ||
@@ -572,6 +663,7 @@ static bool umem_valid(Cxfw *fw, const CxfwUmem *u, const uint64_t *pages,
 
 static bool load_umems(Cxfw *fw, GVariant *v, char **why)
 {
+    KeyOrder order = { .key = "umem" };
     GVariantIter it;
     GVariant *child;
 
@@ -590,7 +682,7 @@ static bool load_umems(Cxfw *fw, GVariant *v, char **why)
         entries = g_variant_get_fixed_array(pages, &n, sizeof(uint64_t));
         u.obj = (CxfwObject) { number, uid };
         u.npages = n;
-        if (!umem_valid(fw, &u, entries, why)) {
+        if (!umem_valid(fw, &order, &u, entries, why)) {
             return false;
         }
         umem = g_memdup2(&u, sizeof(u));
@@ -624,6 +716,7 @@ static GVariant *save_pds(Cxfw *fw)
 
 static bool load_pds(Cxfw *fw, GVariant *v, char **why)
 {
+    KeyOrder order = { .key = "PD" };
     GVariantIter it;
     uint32_t number;
     uint16_t uid;
@@ -632,7 +725,7 @@ static bool load_pds(Cxfw *fw, GVariant *v, char **why)
     while (g_variant_iter_next(&it, "(uq)", &number, &uid)) {
         CxfwPd *pd;
 
-        if (!number_ok(fw, fw->pds, "PD", number, uid, why)) {
+        if (!number_ok(fw, &order, CXFW_OP_ALLOC_PD, number, uid, why)) {
             return false;
         }
         pd = g_new0(CxfwPd, 1);
@@ -664,6 +757,7 @@ static GVariant *save_mkeys(Cxfw *fw)
 
 static bool load_mkeys(Cxfw *fw, GVariant *v, char **why)
 {
+    KeyOrder order = { .key = "mkey" };
     GVariantIter it;
     GVariant *child;
 
@@ -677,7 +771,7 @@ static bool load_mkeys(Cxfw *fw, GVariant *v, char **why)
 
         g_variant_get(entry, MKEY_TYPE, &number, &uid, &m.variant, &m.access,
                       &m.start, &m.len, &m.umem_offset, &umem, &pd);
-        if (!number_ok(fw, fw->mkeys, "mkey", number, uid, why)) {
+        if (!number_ok(fw, &order, CXFW_OP_CREATE_MKEY, number, uid, why)) {
             return false;
         }
         m.umem = cxfw_object_find(fw->umems, umem, uid);
@@ -736,8 +830,34 @@ static GVariant *save_rsc_dumps(Cxfw *fw)
                          g_variant_builder_end(&b));
 }
 
+/* A dump is started by a read of RESOURCE_DUMP: uid must be let read it. */
+static bool dump_reader_ok(Cxfw *fw, uint16_t uid, char **why)
+{
+    bool kernel = uid == CXFW_UID_KERNEL;
+    uint32_t cap;
+
+    if (!owner_cap(fw, uid, &cap)) {
+        FAIL("a resource dump of uid %u, which has no context", uid);
+    }
+    if (kernel && fw->hca_state == CXFW_HCA_DISABLED) {
+        FAIL("a resource dump of uid 0 on a disabled HCA");
+    }
+    /* the ACCESS_REG row, then the register's (cxfw_cmd_access_reg) */
+    if (cxfw_policy_verdict(cxfw_policy_command(CXFW_OP_ACCESS_REG,
+                                                CXFW_REG_OP_READ),
+                            kernel, cap) ||
+        cxfw_policy_register_verdict(
+            cxfw_policy_register(CXFW_REG_RESOURCE_DUMP), false, kernel,
+            cap)) {
+        FAIL("a resource dump of uid %u, which may not read RESOURCE_DUMP",
+             uid);
+    }
+    return true;
+}
+
 static bool load_rsc_dumps(Cxfw *fw, GVariant *v, char **why)
 {
+    KeyOrder order = { .key = "resource dump of uid" };
     g_autoptr(GVariant) dumps = NULL;
     GVariantIter it;
     GVariant *child;
@@ -752,18 +872,14 @@ static bool load_rsc_dumps(Cxfw *fw, GVariant *v, char **why)
         uint16_t uid;
 
         g_variant_get(entry, "(qv)", &uid, &dump);
+        /* ascending uids: uid 0's first, and one dump per uid */
+        if (!key_in_order(&order, uid, why) ||
+            !dump_reader_ok(fw, uid, why)) {
+            return false;
+        }
         u = cxfw_uctx_find(fw, uid);
-        if (uid != CXFW_UID_KERNEL && !u) {
-            FAIL("a resource dump of uid %u, which has no context", uid);
-        }
-        if (!u && fw->hca_state == CXFW_HCA_DISABLED) {
-            FAIL("a resource dump of uid 0 on a disabled HCA");
-        }
         slot = u ? &u->rsc_dump : &fw->rsc_dump;
-        if (*slot) {
-            FAIL("two resource dumps of uid %u", uid);
-        }
-        *slot = cxfw_rsc_dump_load(dump, why);
+        *slot = cxfw_rsc_dump_load(dump, uid, fw->rsc_dump_serial, why);
         if (!*slot) {
             return false;
         }
@@ -784,16 +900,21 @@ static GVariant *save_stats(Cxfw *fw)
     return g_variant_builder_end(&b);
 }
 
+/* Each counter once, in counters[] order (the save's). */
 static bool load_stats(Cxfw *fw, GVariant *v, char **why)
 {
-    for (unsigned i = 0; i < G_N_ELEMENTS(counters); i++) {
-        if (!g_variant_lookup(v, counters[i].name, "t", counter(fw, i))) {
-            FAIL("statistics lack %s", counters[i].name);
-        }
-    }
     if (g_variant_n_children(v) != G_N_ELEMENTS(counters)) {
         FAIL("statistics of %zu counters, not %zu", g_variant_n_children(v),
              G_N_ELEMENTS(counters));
+    }
+    for (unsigned i = 0; i < G_N_ELEMENTS(counters); i++) {
+        const char *name;
+
+        g_variant_get_child(v, i, "{&st}", &name, counter(fw, i));
+        if (strcmp(name, counters[i].name)) {
+            FAIL("statistics: counter %u is '%s', not '%s'", i, name,
+                 counters[i].name);
+        }
     }
     return true;
 }
@@ -816,22 +937,36 @@ static GVariant *save_unsupported(Cxfw *fw)
     return g_variant_builder_end(&b);
 }
 
+/* The counts add up to stats.unsupported: each one counted both. */
 static bool load_unsupported(Cxfw *fw, GVariant *v, char **why)
 {
+    KeyOrder order = { .key = "unsupported opcode", .hex = true };
+    uint64_t left = fw->stats.unsupported;
     GVariantIter it;
     uint16_t opcode;
     uint64_t count;
 
     g_variant_iter_init(&it, v);
     while (g_variant_iter_next(&it, "(qt)", &opcode, &count)) {
-        if (count == 0 || count > G_MAXSIZE || cxfw_opcode_name(opcode) ||
-            g_hash_table_contains(fw->unsupported,
-                                  GUINT_TO_POINTER(opcode))) {
-            FAIL("unsupported opcode 0x%x: implemented, listed twice or "
-                 "never received", opcode);
+        if (count == 0 || count > G_MAXSIZE || cxfw_opcode_name(opcode)) {
+            FAIL("unsupported opcode 0x%x: implemented or never received",
+                 opcode);
         }
+        if (!key_in_order(&order, opcode, why)) {
+            return false;
+        }
+        if (count > left) {
+            FAIL("unsupported opcodes received more often than the "
+                 "statistic's %" G_GUINT64_FORMAT, fw->stats.unsupported);
+        }
+        left -= count;
         g_hash_table_insert(fw->unsupported, GUINT_TO_POINTER(opcode),
                             GSIZE_TO_POINTER(count));
+    }
+    if (left) {
+        FAIL("the unsupported opcodes' counts add up to %" G_GUINT64_FORMAT
+             ", the statistic says %" G_GUINT64_FORMAT,
+             fw->stats.unsupported - left, fw->stats.unsupported);
     }
     return true;
 }
@@ -903,13 +1038,20 @@ static bool load_sections(Cxfw *fw, GVariant *state, char **why)
         FAIL("%zu sections, version %u has %zu", g_variant_n_children(all),
              CXFW_STATE_VERSION, G_N_ELEMENTS(sections));
     }
+    /* child i is sections[i]: the save's order */
     for (unsigned i = 0; i < G_N_ELEMENTS(sections); i++) {
-        g_autoptr(GVariant) v = g_variant_lookup_value(
-            all, sections[i].name, G_VARIANT_TYPE(sections[i].type));
+        g_autoptr(GVariant) v = NULL;
+        const char *name;
 
-        if (!v) {
-            FAIL("section '%s' (type %s) missing", sections[i].name,
-                 sections[i].type);
+        g_variant_get_child(all, i, "{&sv}", &name, &v);
+        if (strcmp(name, sections[i].name)) {
+            FAIL("section '%s' (type %s) missing: section %u is '%s' (the "
+                 "sections go in the order the save writes them)",
+                 sections[i].name, sections[i].type, i, name);
+        }
+        if (!g_variant_is_of_type(v, G_VARIANT_TYPE(sections[i].type))) {
+            FAIL("section '%s' of type %s, not %s", name,
+                 g_variant_get_type_string(v), sections[i].type);
         }
         if (!sections[i].load(fw, v, why)) {
             g_autofree char *detail = *why;
