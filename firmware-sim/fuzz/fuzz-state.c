@@ -6,14 +6,16 @@
  *
  * A refused stream must be refused with a message that names the firmware
  * state, and leave the instance exactly as it was (saved before and after:
- * the same bytes).  An accepted one must hold the invariants, save, load
- * into another instance and save again to the same bytes (fuzz_migrate),
- * and the firmware must go on from it: QUERY_PAGES, a NOP, QUERY_UCTX of
- * uids 1..8, a step of every resource dump in progress, the diagnostic
- * sample buffer read at two instants, a resource dump through every loaded
- * memory key, a health tick, every EQ armed
- * through its UAR, a NOP through the command queue, then DISABLE_HCA,
- * which must leave nothing; the invariants are checked after each.
+ * the same bytes).  An accepted one must save to the very bytes it was:
+ * the stream is canonical (one order, GVariant's normal form), so a
+ * difference is a byte the load ignored or altered.  It must hold the
+ * invariants, load into another instance and save again to the same bytes
+ * (fuzz_migrate), and the firmware must go on from it: QUERY_PAGES, a NOP,
+ * QUERY_UCTX of uids 1..8, a step of every resource dump in progress, the
+ * diagnostic sample buffer read at two instants, a resource dump through
+ * every loaded memory key, a health tick, every EQ armed through its UAR,
+ * a NOP through the command queue, then DISABLE_HCA, which must leave
+ * nothing; the invariants are checked after each.
  *
  * Guest memory.  The state names guest addresses itself (the command
  * queue, EQ pages, umem pages), so it may name the canary's as well as any
@@ -318,6 +320,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     FuzzHost *fh = fuzz_host_new();
     g_autoptr(GBytes) before = fuzz_state_save(fh);
+    g_autoptr(GBytes) input = g_bytes_new_static(data, size);
+    g_autoptr(GBytes) saved = NULL;
     g_autofree char *err = NULL;
 
     /* the state names addresses itself: the canary is a hole (above) */
@@ -333,6 +337,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_host_free(fh);
         return 0;
     }
+    saved = fuzz_state_save(fh);
+    fuzz_same_state(input, saved, "an accepted state, saved again");
     fuzz_check(fh);
     fuzz_migrate(fh);
     exercise(fh);
