@@ -27,8 +27,6 @@ size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
                                unsigned int seed);
 
-#define STATE_TYPE "(ua{sv})"
-
 typedef struct Mutation {
     GRand *rand;
     guint64 target;             /* the node to change, in walk order */
@@ -198,7 +196,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
     gsize len;
 
     state = g_variant_ref_sink(g_variant_new_from_bytes(
-        G_VARIANT_TYPE(STATE_TYPE), bytes, FALSE));
+        G_VARIANT_TYPE(CXFW_STATE_TYPE), bytes, FALSE));
     if (g_rand_int_range(rand, 0, 8) == 0 ||
         !g_variant_is_normal_form(state)) {
         return LLVMFuzzerMutate(data, size, max_size);

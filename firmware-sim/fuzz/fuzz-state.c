@@ -128,8 +128,8 @@ static void dump_step(FuzzHost *fh, uint16_t uid, CxfwRscDump *d)
     uint64_t opaque;
     uint8_t seq;
 
-    g_variant_get(v, "(quuqqty@ay@auu)", &type, &i1, &i2, &n1, &n2, &opaque,
-                  &seq, NULL, NULL, NULL);
+    g_variant_get(v, CXFW_RSC_DUMP_STATE_FORMAT, &type, &i1, &i2, &n1, &n2,
+                  &opaque, &seq, NULL, NULL, NULL);
     cxfw_set(in, CXFW_FLD(access_register_in, register_id),
              CXFW_REG_RESOURCE_DUMP);
     cxfw_set(reg, RD(more_dump), 1);

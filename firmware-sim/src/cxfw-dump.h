@@ -81,6 +81,12 @@ void cxfw_rsc_dump_free(CxfwRscDump *d);
  * firmware's rsc_dump_serial; NULL and *why if bad.
  */
 #define CXFW_RSC_DUMP_STATE_TYPE "(quuqqtyayauu)"
+/*
+ * Its fields, for g_variant_new/get: segment_type, index1, index2,
+ * num_of_obj1, num_of_obj2, device_opaque, seq_num, the stream, the unit
+ * ends, the next unit.
+ */
+#define CXFW_RSC_DUMP_STATE_FORMAT "(quuqqty@ay@auu)"
 GVariant *cxfw_rsc_dump_save(const CxfwRscDump *d);
 CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, uint16_t uid, uint64_t serial,
                                 char **why);

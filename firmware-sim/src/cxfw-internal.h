@@ -334,6 +334,11 @@ bool cxfw_diag_check(Cxfw *fw, char **why);
 #define CXFW_DIAG_STATE_TYPE "(atbbbbbyyaytta(tt)at)"
 GVariant *cxfw_diag_save(Cxfw *fw);
 bool cxfw_diag_load(Cxfw *fw, GVariant *v, char **why);
+/*
+ * The migration state stream (cxfw-state.c): a format version and the
+ * named sections.
+ */
+#define CXFW_STATE_TYPE "(ua{sv})"
 /* Section i of the migration state (cxfw-state.c), NULL past the last. */
 const char *cxfw_state_section_name(unsigned i);
 /*

@@ -361,13 +361,11 @@ uint8_t cxfw_rsc_dump_read(Cxfw *fw, CxfwCmd *cmd, const uint8_t *in,
  * Migration (cxfw-state.c): the request, the reply's device_opaque, the
  * next seq_num, the stream, its unit ends and the next unit.
  */
-#define RSC_DUMP_FORMAT "(quuqqty@ay@auu)"
-
 GVariant *cxfw_rsc_dump_save(const CxfwRscDump *d)
 {
-    return g_variant_new(RSC_DUMP_FORMAT, d->rq.segment_type, d->rq.index1,
-                         d->rq.index2, d->rq.num_of_obj1, d->rq.num_of_obj2,
-                         d->opaque, d->seq,
+    return g_variant_new(CXFW_RSC_DUMP_STATE_FORMAT, d->rq.segment_type,
+                         d->rq.index1, d->rq.index2, d->rq.num_of_obj1,
+                         d->rq.num_of_obj2, d->opaque, d->seq,
                          g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
                                                    d->bytes->data,
                                                    d->bytes->len, 1),
@@ -398,9 +396,9 @@ CxfwRscDump *cxfw_rsc_dump_load(GVariant *v, uint16_t uid, uint64_t serial,
                                g_variant_get_type_string(v));
         return NULL;
     }
-    g_variant_get(v, RSC_DUMP_FORMAT, &rq.segment_type, &rq.index1,
-                  &rq.index2, &rq.num_of_obj1, &rq.num_of_obj2, &opaque, &seq,
-                  &bytes, &ends, &next);
+    g_variant_get(v, CXFW_RSC_DUMP_STATE_FORMAT, &rq.segment_type,
+                  &rq.index1, &rq.index2, &rq.num_of_obj1, &rq.num_of_obj2,
+                  &opaque, &seq, &bytes, &ends, &next);
     data = g_variant_get_fixed_array(bytes, &n_bytes, 1);
     end = g_variant_get_fixed_array(ends, &n_ends, sizeof(uint32_t));
     /* units_fitting() relies on each: ascending, none over the minimum */

@@ -33,7 +33,6 @@
 #include "cxfw-policy.h"
 
 #define CXFW_STATE_VERSION      1
-#define STATE_TYPE              "(ua{sv})"
 #define EQ_COUNTER_MASK         0xffffff
 #define EQ_MAX_LOG_PAGE_SIZE    8
 
@@ -1086,7 +1085,7 @@ bool cxfw_state_load(Cxfw *fw, const void *buf, size_t len, char **errmsg)
     Cxfw *loaded, swap;
 
     state = g_variant_ref_sink(g_variant_new_from_bytes(
-        G_VARIANT_TYPE(STATE_TYPE), bytes, FALSE));
+        G_VARIANT_TYPE(CXFW_STATE_TYPE), bytes, FALSE));
     /* a serialized GVariant not in normal form is not one we wrote */
     if (!g_variant_is_normal_form(state)) {
         *errmsg = g_strdup("cxsim firmware state: not a well-formed state "

@@ -468,7 +468,7 @@ static void test_other_device(void)
 static GVariant *parsed(GBytes *state)
 {
     return cxfw_state_byte_order(g_variant_ref_sink(g_variant_new_from_bytes(
-        G_VARIANT_TYPE("(ua{sv})"), state, FALSE)));
+        G_VARIANT_TYPE(CXFW_STATE_TYPE), state, FALSE)));
 }
 
 /* The stream of state (taken). */
@@ -1323,7 +1323,7 @@ static void test_rsc_dump_checks(void)
     for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree uint8_t *bytes = g_malloc0(cases[i].bytes);
         g_autoptr(GVariant) v = g_variant_ref_sink(g_variant_new(
-            "(quuqqty@ay@auu)", CXFW_DUMP_SEG_MENU, 0, 0, 0, 0,
+            CXFW_RSC_DUMP_STATE_FORMAT, CXFW_DUMP_SEG_MENU, 0, 0, 0, 0,
             (uint64_t)0x10001, cases[i].seq,
             g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes,
                                       cases[i].bytes, 1),
