@@ -6,7 +6,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qobject/qdict.h"
 #include "cxsim-qtest.h"
 
 /* A device with a command queue and nothing else. */
@@ -991,18 +990,6 @@ static void test_set_hca_cap_mailboxes(void)
     cxsim_stop(d);
 }
 
-static char *firmware_stats(CxsimDev *d)
-{
-    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
-                           "{ 'path': 'cx0', 'property': 'firmware-stats' } }");
-    char *stats;
-
-    g_assert(qdict_haskey(rsp, "return"));
-    stats = g_strdup(qdict_get_str(rsp, "return"));
-    qobject_unref(rsp);
-    return stats;
-}
-
 /*
  * The firmware-stats property the guest runner reads: live objects and the
  * opcodes the guest sent that the firmware does not implement.
@@ -1013,7 +1000,7 @@ static void test_firmware_stats(void)
     uint8_t out[CXSIM_HDR_LEN];
     g_autofree char *idle = NULL, *busy = NULL, *after = NULL;
 
-    idle = firmware_stats(d);
+    idle = cxsim_firmware_stats(d, "cx0");
     g_assert_nonnull(strstr(idle, "hca_state=0 "));
     g_assert_nonnull(strstr(idle, " live_umems=0 live_pds=0 live_mkeys=0 "
                                   "umem_bytes=0 dma_bytes=0 dma_errors=0 "));
@@ -1023,7 +1010,7 @@ static void test_firmware_stats(void)
     cxsim_bringup(d);
     cxsim_cmd_simple(d, 0x7ff, 0, 0, 0, out);
     cxsim_cmd_simple(d, 0x7ff, 0, 0, 0, out);
-    busy = firmware_stats(d);
+    busy = cxsim_firmware_stats(d, "cx0");
     g_assert_nonnull(strstr(busy, "hca_state=2 "));
     g_assert_nonnull(strstr(busy, " live_uars=1 "));
     g_assert_nonnull(strstr(busy, " unsupported=2 unsupported_opcodes=0x7ff:2"));
@@ -1031,7 +1018,7 @@ static void test_firmware_stats(void)
     g_assert_cmphex(cxsim_dealloc_uar(d, d->uar), ==, CXFW_STATUS_OK);
     g_assert_cmphex(cxsim_teardown_hca(d, 0), ==, CXFW_STATUS_OK);
     g_assert_cmphex(cxsim_disable_hca(d), ==, CXFW_STATUS_OK);
-    after = firmware_stats(d);
+    after = cxsim_firmware_stats(d, "cx0");
     g_assert_nonnull(strstr(after, "hca_state=0 "));
     g_assert_nonnull(strstr(after, " live_uars=0 "));
     cxsim_stop(d);

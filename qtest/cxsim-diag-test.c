@@ -10,7 +10,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qobject/qdict.h"
 #include "cxsim-qtest.h"
 
 /* debug capability (QUERY_HCA_CAP type 0xd) */
@@ -79,23 +78,6 @@ static uint64_t timer_now(CxsimDev *d)
     uint32_t hi = cxsim_rd32(d, CXSIM_ISEG_TIMER_H);
 
     return (uint64_t)hi << 32 | cxsim_rd32(d, CXSIM_ISEG_TIMER_L);
-}
-
-static uint64_t stat_of(CxsimDev *d, const char *key)
-{
-    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
-                           "{ 'path': 'cx0', 'property': 'firmware-stats' } }");
-    g_autofree char *pattern = g_strdup_printf(" %s=", key);
-    const char *stats, *at;
-    uint64_t v;
-
-    g_assert(qdict_haskey(rsp, "return"));
-    stats = qdict_get_str(rsp, "return");
-    at = strstr(stats, pattern);
-    g_assert_nonnull(at);
-    v = g_ascii_strtoull(at + strlen(pattern), NULL, 10);
-    qobject_unref(rsp);
-    return v;
 }
 
 /* The general cap offers the debug type; it lists the counters. */
@@ -206,7 +188,7 @@ static void test_on_demand_policy_reset(void)
 
     cxsim_bringup(d);
     for (unsigned k = 0; keys[k]; k++) {
-        base[k] = stat_of(d, keys[k]);
+        base[k] = cxsim_firmware_stat(d, "cx0", keys[k]);
     }
     g_assert_cmphex(set_params(d, 0, F_ENABLE | F_SINGLE | F_ON_DEMAND |
                                F_CLEAR, 0, ids, 3), ==, CXFW_STATUS_OK);
@@ -219,7 +201,7 @@ static void test_on_demand_policy_reset(void)
                         CXFW_SYND_HCA_ALREADY_INITIALIZED);
     qtest_clock_step(d->qts, 12345);
     for (unsigned k = 0; keys[k]; k++) {
-        want[k] = stat_of(d, keys[k]) - base[k];
+        want[k] = cxsim_firmware_stat(d, "cx0", keys[k]) - base[k];
     }
     t1 = timer_now(d);
     g_assert_cmphex(query_counters(d, 1, 0, 3, out), ==, CXFW_STATUS_OK);

@@ -13,7 +13,6 @@
 
 #include "qemu/osdep.h"
 #include "qemu/timer.h"
-#include "qobject/qdict.h"
 #include "cxsim-qtest.h"
 
 #define CMD_VECTOR          1
@@ -29,19 +28,6 @@ typedef struct Setup {
     uint64_t msi;           /* guest RAM the vector writes */
     uint16_t uid;
 } Setup;
-
-static char *firmware_stats(CxsimDev *d)
-{
-    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
-                           "{ 'path': 'cx0', 'property': 'firmware-stats' } }");
-    char *stats;
-
-    g_assert(qdict_haskey(rsp, "return"));
-    stats = g_strdup(qdict_get_str(rsp, "return"));
-
-    qobject_unref(rsp);
-    return stats;
-}
 
 static uint16_t create_uctx(CxsimDev *d, uint32_t cap)
 {
@@ -142,11 +128,11 @@ static void test_live(void)
     qtest_clock_step(s.d->qts, 5 * NANOSECONDS_PER_SECOND);
     health = health_counter(s.d);
     g_assert_cmpuint(health, >=, 5);
-    before = firmware_stats(s.d);
+    before = cxsim_firmware_stats(s.d, "cx0");
 
     dst = cxsim_vm_migrate(s.d->vm, NULL);
     s.d = dst->devs[0];
-    after = firmware_stats(s.d);
+    after = cxsim_firmware_stats(s.d, "cx0");
     g_assert_cmpstr(after, ==, before);
     g_assert_nonnull(strstr(after, "hca_state=2 "));
     g_assert_nonnull(strstr(after, " live_uctxs=1 live_eqs=1 "));
@@ -170,7 +156,7 @@ static void test_live(void)
 
     /* and it tears down to nothing */
     g_assert_cmphex(cxsim_teardown_hca(s.d, 0), ==, CXFW_STATUS_OK);
-    after = (g_free(after), firmware_stats(s.d));
+    after = (g_free(after), cxsim_firmware_stats(s.d, "cx0"));
     g_assert_nonnull(strstr(after, " live_uctxs=0 live_eqs=0 live_uars=0 "));
     cxsim_vm_stop(dst);
 }
@@ -183,11 +169,11 @@ static void test_twice(void)
     CxsimVM *vm;
 
     setup(&s, "");
-    before = firmware_stats(s.d);
+    before = cxsim_firmware_stats(s.d, "cx0");
     vm = cxsim_vm_migrate(s.d->vm, NULL);
     vm = cxsim_vm_migrate(vm, NULL);
     s.d = vm->devs[0];
-    after = firmware_stats(s.d);
+    after = cxsim_firmware_stats(s.d, "cx0");
     g_assert_cmpstr(after, ==, before);
     check_completion(&s);
     cxsim_vm_stop(vm);
@@ -255,7 +241,7 @@ static void check_refused(Setup *s, const char *dst_args,
     g_autofree char *before = NULL, *after = NULL;
     gsize len;
 
-    before = firmware_stats(s->d);
+    before = cxsim_firmware_stats(s->d, "cx0");
     cxsim_vm_save_file(s->d->vm, path);
     if (damage) {
         g_assert_true(g_file_get_contents(path, &stream, &len, NULL));
@@ -267,7 +253,7 @@ static void check_refused(Setup *s, const char *dst_args,
     g_assert_nonnull(strstr(err, message));
 
     qtest_qmp_assert_success(s->d->qts, "{ 'execute': 'cont' }");
-    after = firmware_stats(s->d);
+    after = cxsim_firmware_stats(s->d, "cx0");
     g_assert_cmpstr(after, ==, before);
     check_completion(s);
     unlink(path);

@@ -240,6 +240,30 @@ static char *cxsim_read_all(int fd)
     return g_string_free(s, false);
 }
 
+char *cxsim_firmware_stats(CxsimDev *d, const char *id)
+{
+    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
+                           "{ 'path': %s, 'property': 'firmware-stats' } }",
+                           id);
+    char *stats;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    stats = g_strdup(qdict_get_str(rsp, "return"));
+    qobject_unref(rsp);
+    return stats;
+}
+
+uint64_t cxsim_firmware_stat(CxsimDev *d, const char *id, const char *name)
+{
+    g_autofree char *raw = cxsim_firmware_stats(d, id);
+    g_autofree char *stats = g_strdup_printf(" %s", raw);
+    g_autofree char *key = g_strdup_printf(" %s=", name);
+    const char *p = strstr(stats, key);
+
+    g_assert_nonnull(p);
+    return g_ascii_strtoull(p + strlen(key), NULL, 10);
+}
+
 /* Run cmd with input on its stdin; its exit status, its stderr in *err. */
 static int cxsim_spawn(const char *cmd, const char *input, char **err)
 {

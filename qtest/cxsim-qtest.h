@@ -242,6 +242,13 @@ void cxsim_vm_stop(CxsimVM *vm);
 void cxsim_stop(CxsimDev *d);
 
 /*
+ * The firmware-stats property (qom-get) of the function with QOM id, and
+ * one name=value of it (the test fails if it is missing).
+ */
+char *cxsim_firmware_stats(CxsimDev *d, const char *id);
+uint64_t cxsim_firmware_stat(CxsimDev *d, const char *id, const char *name);
+
+/*
  * Run qemu-system with args (no qtest connection) and wait for it to exit
  * after a QMP "quit".  Returns the exit status; *err gets its stderr.
  */

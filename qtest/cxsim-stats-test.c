@@ -7,7 +7,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qobject/qdict.h"
 #include "cxsim-qtest.h"
 
 #define PAGES_PROFILE       ",profile=cx6dx-pages"
@@ -42,24 +41,6 @@ static uint32_t window(CxsimDev *d, const char *name)
     g_assert_not_reached();
 }
 
-/* name=value from the device's firmware-stats property (qom-get). */
-static uint64_t qmp_stat(CxsimDev *d, const char *id, const char *name)
-{
-    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
-                           "{ 'path': %s, 'property': 'firmware-stats' } }",
-                           id);
-    g_autofree char *key = g_strdup_printf(" %s=", name);
-    g_autofree char *stats = NULL;
-    const char *p;
-
-    g_assert(qdict_haskey(rsp, "return"));
-    stats = g_strdup_printf(" %s", qdict_get_str(rsp, "return"));
-    qobject_unref(rsp);
-    p = strstr(stats, key);
-    g_assert_nonnull(p);
-    return g_ascii_strtoull(p + strlen(key), NULL, 10);
-}
-
 /* Every register equals what the host sees, 64-bit counters truncated. */
 static void assert_window_is_stats(CxsimDev *d, const char *id)
 {
@@ -69,7 +50,7 @@ static void assert_window_is_stats(CxsimDev *d, const char *id)
     for (i = 0; i < ARRAY_SIZE(regs); i++) {
         g_test_message("%s", regs[i].name);
         g_assert_cmpuint(cxsim_rd32(d, STATS + regs[i].offset), ==,
-                         (uint32_t)qmp_stat(d, id, regs[i].name));
+                         (uint32_t)cxsim_firmware_stat(d, id, regs[i].name));
     }
 }
 
@@ -185,7 +166,7 @@ static void test_writes_ignored(void)
     for (off = 0; off < STATS_SIZE; off += 4) {
         before[off / 4] = cxsim_rd32(d, STATS + off);
     }
-    errors = qmp_stat(d, "cx0", "guest_errors");
+    errors = cxsim_firmware_stat(d, "cx0", "guest_errors");
     for (off = 0; off < STATS_SIZE; off += off < 0x40 ? 4 : 0x100) {
         cxsim_wr32(d, STATS + off, 0xffffffff);
         cxsim_wr32(d, STATS + off, 0);
@@ -194,7 +175,7 @@ static void test_writes_ignored(void)
     for (off = 0; off < STATS_SIZE; off += 4) {
         g_assert_cmphex(cxsim_rd32(d, STATS + off), ==, before[off / 4]);
     }
-    g_assert_cmpuint(qmp_stat(d, "cx0", "guest_errors") - errors, ==,
+    g_assert_cmpuint(cxsim_firmware_stat(d, "cx0", "guest_errors") - errors, ==,
                      writes);
     /* the device still works, and the window still follows it */
     g_assert_cmphex(cxsim_nop(d), ==, CXFW_STATUS_OK);
