@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,7 +256,7 @@ static void test_no_tools(void)
 static void test_unbind(int fd)
 {
 	static uint8_t stream[4096];
-	char link[PATH_MAX + 64], real[PATH_MAX], pci[64];
+	char pci[64];
 	uint8_t reply[REG_LEN], out[IN_LEN];
 	unsigned int reads;
 	uint32_t synd;
@@ -268,13 +267,10 @@ static void test_unbind(int fd)
 			 sizeof(stream), &reads, reply, true);
 	ok(len > 0 && get(reply, rd_more_dump),
 	   "the first inline read of a device dump: more_dump 1");
-	snprintf(link, sizeof(link), "/sys/class/misc/%s/device/..",
-		 dev_path + 5);
-	if (!realpath(link, real)) {
+	if (dev_pci_name(pci, sizeof(pci))) {
 		ok(false, "PCI device of %s", dev_path);
 		return;
 	}
-	snprintf(pci, sizeof(pci), "%s", basename(real));
 	ret = write_str("/sys/bus/pci/drivers/cxcore/unbind", pci);
 	ret |= write_str("/sys/bus/pci/drivers/cxcore/bind", pci);
 	for (i = 0; i < 100 && fd2 < 0; i++) {

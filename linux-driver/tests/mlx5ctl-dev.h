@@ -66,6 +66,22 @@ static inline int tap_open_dev(int argc, char **argv)
 }
 #endif
 
+/* the PCI function of dev_path (its bus address, e.g. 0000:00:03.0) */
+static inline int dev_pci_name(char *pci, size_t len)
+{
+	char link[PATH_MAX + 64], real[PATH_MAX];
+	const char *base;
+
+	snprintf(link, sizeof(link), "/sys/class/misc/%s/device/..",
+		 dev_path + 5);
+	if (!realpath(link, real))
+		return -errno;
+	base = strrchr(real, '/');
+	if ((size_t)snprintf(pci, len, "%s", base ? base + 1 : real) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 static inline int write_str(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY);

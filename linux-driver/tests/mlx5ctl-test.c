@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -399,20 +398,17 @@ static void test_contexts(void)
 #define NBUSY 4
 static void test_unbind(void)
 {
-	char link[PATH_MAX + 64], real[PATH_MAX], pci[64];
+	char pci[64];
 	uint8_t nop[16] = { 0x08, 0x0d }, nop_out[16];
 	struct mlx5ctl_info inf;
 	int fd, fd2, ret, i;
 	pid_t pids[NBUSY];
 	bool busy_ok;
 
-	snprintf(link, sizeof(link), "/sys/class/misc/%s/device/..",
-		 dev_path + 5);
-	if (!realpath(link, real)) {
+	if (dev_pci_name(pci, sizeof(pci))) {
 		ok(false, "PCI device of %s", dev_path);
 		return;
 	}
-	snprintf(pci, sizeof(pci), "%s", basename(real));
 	fd = open_dev();
 	fd2 = open_dev();
 	ok(fd >= 0 && fd2 >= 0 && !info(fd, &inf),

@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,18 +270,15 @@ static void test_close(void)
 /* 6. unbind with registered umems */
 static void test_unbind(void)
 {
-	char link[PATH_MAX + 64], real[PATH_MAX], pci[64];
+	char pci[64];
 	uint8_t *buf = map(MIB, PROT_READ | PROT_WRITE);
 	uint32_t id;
 	int fd, i;
 
-	snprintf(link, sizeof(link), "/sys/class/misc/%s/device/..",
-		 dev_path + 5);
-	if (!buf || !realpath(link, real)) {
+	if (!buf || dev_pci_name(pci, sizeof(pci))) {
 		ok(false, "PCI device of %s", dev_path);
 		return;
 	}
-	snprintf(pci, sizeof(pci), "%s", basename(real));
 	fd = open_dev();
 	ok(fd >= 0 && umem_reg(fd, buf, MIB, &id) == 0 &&
 	   vm_pin_kb() == 1024, "1 MiB registered before the unbind");
